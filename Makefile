@@ -1,0 +1,47 @@
+# RNN from Scratch: every command a learner or CI needs.
+# Only python3 (3.11+) must exist; everything else goes into .venv.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8888
+# One BLAS thread: reproducible sums and fair timings on a shared machine.
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MPLBACKEND=Agg
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider
+
+.PHONY: setup lab test test-unit test-notebooks notebooks lock clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+## lab: open JupyterLab on the course (127.0.0.1, token authentication; PORT=9999 to change the port)
+lab: setup
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks
+
+## test: unit tests, then every notebook re-executed and compared by strict nbval
+test: test-unit test-notebooks
+
+test-unit: setup
+	$(TEST_ENV) $(BIN)/python -m pytest -q tests
+
+test-notebooks: setup
+	$(TEST_ENV) $(BIN)/python -m pytest -q $(NBVAL) notebooks
+
+## notebooks: re-execute every notebook in place (for committing), metadata stripped
+notebooks: setup
+	$(TEST_ENV) $(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+
+## lock: re-resolve the newest versions into requirements.lock (then run make test)
+lock:
+	rm -rf /tmp/rnn-lock-venv && $(PYTHON) -m venv /tmp/rnn-lock-venv
+	/tmp/rnn-lock-venv/bin/python -m pip install --quiet ".[course,test,ui]"
+	{ head -n 2 requirements.lock; /tmp/rnn-lock-venv/bin/python -m pip freeze --exclude rnn-from-scratch; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) build .pytest_cache *.egg-info rnnlib/__pycache__ tests/__pycache__

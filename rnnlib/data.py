@@ -1,0 +1,87 @@
+"""Datasets. Every random choice takes a ``numpy.random.Generator`` (or a seed)."""
+import numpy as np
+
+
+def _rng(rng):
+    """Accept a Generator or an int seed; refuse anything else (no global state)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return np.random.default_rng(rng)
+    raise ValueError(f"rng must be a numpy.random.Generator or an int seed, got {rng!r}")
+
+
+def _check_n_bits(n_bits):
+    if isinstance(n_bits, bool) or not isinstance(n_bits, (int, np.integer)) or n_bits < 1:
+        raise ValueError(f"n_bits must be an integer >= 1, got {n_bits!r}")
+
+
+def to_bits(values, n_bits=8):
+    """Integers -> bits, least significant bit first.
+
+    values : int or array of non-negative ints < 2**n_bits, any shape S.
+    Returns a float array of shape S + (n_bits,); entry i is bit i (worth 2**i).
+    """
+    _check_n_bits(n_bits)
+    values = np.asarray(values)
+    if not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(f"to_bits needs integers, got dtype {values.dtype}")
+    if np.any(values < 0) or np.any(values >= 2 ** n_bits):
+        raise ValueError(f"to_bits needs values in [0, 2**{n_bits}) = [0, {2 ** n_bits}), "
+                         f"got min {values.min()} and max {values.max()}")
+    return ((values[..., None] >> np.arange(n_bits)) & 1).astype(float)
+
+
+def from_bits(bits):
+    """Bits, least significant first, in the last axis -> integers.
+
+    Each entry is rounded (so network outputs in [0, 1] decode to their
+    nearest bits); shape S + (n_bits,) -> S, dtype int64.
+    """
+    bits = np.asarray(bits, dtype=float)
+    if bits.ndim < 1 or bits.shape[-1] > 62:
+        raise ValueError(f"from_bits needs 1 to 62 bits in the last axis, got shape {bits.shape}")
+    rounded = (bits > 0.5).astype(np.int64)
+    return rounded @ (np.int64(1) << np.arange(bits.shape[-1], dtype=np.int64))
+
+
+def addition_pairs(a, b, n_bits=8):
+    """Given operand arrays a, b (same shape (n,)), the RNN's view of a + b.
+
+    Returns X (n, n_bits, 2) holding the bits of a and b, and
+    Y (n, n_bits, 1) holding the bits of a + b, all least significant first.
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    X = np.stack([to_bits(a, n_bits), to_bits(b, n_bits)], axis=-1)
+    Y = to_bits(a + b, n_bits)[..., None]
+    return X, Y
+
+
+def binary_addition(n, n_bits=8, rng=0):
+    """n random sums a + b, one bit pair per time step, least significant first.
+
+    Operands are uniform in [0, 2**(n_bits-1)), so the sum fits in n_bits.
+    Returns X (n, n_bits, 2) and Y (n, n_bits, 1), floats 0/1.
+    """
+    _check_n_bits(n_bits)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    rng = _rng(rng)
+    a, b = rng.integers(0, 2 ** (n_bits - 1), size=(2, n))
+    return addition_pairs(a, b, n_bits)
+
+
+def adder_batches(batch_size, n_bits=8, rng=0, n_models=None):
+    """An endless stream of fresh binary_addition batches.
+
+    Yields (X, Y); with n_models=E each model gets its own sums,
+    X (E, batch_size, n_bits, 2) and Y (E, batch_size, n_bits, 1).
+    """
+    rng = _rng(rng)
+    n = batch_size * (n_models or 1)
+    while True:
+        X, Y = binary_addition(n, n_bits, rng)
+        if n_models is not None:
+            X = X.reshape(n_models, batch_size, n_bits, 2)
+            Y = Y.reshape(n_models, batch_size, n_bits, 1)
+        yield X, Y

@@ -1,0 +1,66 @@
+"""Multi-seed experiments on the binary adder: one vectorised run, many seeds."""
+import numpy as np
+
+from .data import adder_batches, binary_addition
+from .losses import LOSSES
+from .metrics import exact_accuracy
+from .optim import SGD
+from .rnn import SimpleRNN
+from .train import train
+
+# The seed-001 lecture setup (E-qualification RNN exercise): see DESIGN.md.
+SEED001 = dict(n_hidden=16, activation="sigmoid", output_activation="sigmoid", init="normal",
+               init_std=1.0, bias=False, lr=0.1, loss="squared_error", batch_size=1, steps=10_000)
+
+
+def adder_test_set(n=512, n_bits=8, seed=12345):
+    """A fixed set of n sums (X (n, n_bits, 2), Y (n, n_bits, 1)) for measuring accuracy."""
+    return binary_addition(n, n_bits, np.random.default_rng(seed))
+
+
+def run_adder(seeds=range(10), n_hidden=16, activation="sigmoid", output_activation="sigmoid",
+              init="normal", init_std=1.0, bias=False, lr=0.1, clip=None, loss="squared_error",
+              batch_size=1, steps=10_000, n_bits=8, truncate=None, eval_every=100,
+              test_set=None, data_seed=2024, progress=None):
+    """Train one adder per seed, all at once (``n_models=len(seeds)``).
+
+    Model e starts from ``SimpleRNN(..., seed=seeds[e])``; each model draws
+    its own fresh sums every step from one stream seeded by ``data_seed``.
+    Accuracy is the share of exact sums on ``test_set`` (default:
+    ``adder_test_set()``), measured every ``eval_every`` steps.
+    Returns (model, History); History.evals["accuracy"] is (n_evals, E).
+    """
+    seeds = [int(s) for s in seeds]
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}: expected one of {', '.join(map(repr, LOSSES))}")
+    X_test, Y_test = adder_test_set(n_bits=n_bits) if test_set is None else test_set
+    model = SimpleRNN(2, n_hidden, 1, activation=activation, output_activation=output_activation,
+                      init=init, init_std=init_std, seed=seeds, n_models=len(seeds), bias=bias)
+    history = train(model, LOSSES[loss], adder_batches(batch_size, n_bits, data_seed, len(seeds)),
+                    SGD(lr, clip), steps, truncate=truncate,
+                    evaluate=lambda m: {"accuracy": exact_accuracy(m.forward(X_test), Y_test)},
+                    eval_every=eval_every, progress=progress)
+    return model, history
+
+
+def steps_to_solve(history, metric="accuracy", target=1.0):
+    """Per model, the first evaluation step at which ``metric`` reached ``target``; -1 if never."""
+    values = np.ma.filled(history.evals[metric], -np.inf)
+    reached = values >= target
+    first = np.argmax(reached, axis=0)
+    return np.where(reached.any(axis=0), history.eval_steps[first], -1)
+
+
+def summarize(history, metric="accuracy", target=1.0):
+    """Solve rate, median steps to solve (over solving seeds) and median final metric."""
+    solved = steps_to_solve(history, metric, target)
+    ok = solved >= 0
+    final = np.ma.filled(history.evals[metric][-1], 0.0)
+    return {
+        "seeds": solved.size,
+        "solved": int(ok.sum()),
+        "solve_rate": float(ok.mean()),
+        "median_steps": float(np.median(solved[ok])) if ok.any() else float("nan"),
+        "final_accuracy": float(np.median(final)),
+        "diverged": int(np.sum(history.diverged_at >= 0)),
+    }

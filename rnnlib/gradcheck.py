@@ -1,0 +1,46 @@
+"""Numerical gradient checking: central differences against backprop."""
+import numpy as np
+
+
+def relative_error(a, b):
+    """max |a - b| / max(|a| + |b|, tiny): 0 for equal arrays, about 1 for unrelated ones."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(a) + np.abs(b)), 1e-300))
+
+
+def numerical_gradient(f, x, h=1e-6):
+    """Central-difference gradient of the scalar function f() with respect to
+    the array x, which f reads; x is perturbed in place and restored."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        f_plus = f()
+        x[i] = old - h
+        f_minus = f()
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def check_gradients(model, X, T, loss, truncate=None, h=1e-6):
+    """Compare ``model.backward`` with central differences, for every parameter.
+
+    model : a SimpleRNN (one model, or several: their losses are summed);
+    X, T  : inputs and targets; loss : e.g. ``rnnlib.losses.squared_error``.
+    Returns {name: relative error}; below about 1e-7 means the gradient is right.
+    With ``truncate`` the backprop gradient is truncated but the numerical one is
+    not, so the errors then measure the bias that truncation introduces.
+    """
+    def total_loss():
+        return float(np.sum(loss(model.forward(X), T)[0]))
+
+    _, dY = loss(model.forward(X), T)
+    model.backward(dY, truncate=truncate)
+    analytic = {k: g.copy() for k, g in model.grads.items()}
+    errors = {}
+    for name, p in model.params.items():
+        if not model.bias and name in ("b", "c"):
+            continue
+        errors[name] = relative_error(analytic[name], numerical_gradient(total_loss, p, h))
+    return errors

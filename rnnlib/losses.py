@@ -1,0 +1,59 @@
+"""Losses, each returning ``(loss, dY)`` with ``dY = dE/dY``.
+
+Normalisation: the loss of one sequence is summed over time steps and
+outputs, then averaged over the B sequences of the batch. With B = 1 the
+squared error is exactly the lecture's ``sum_t 1/2 (y^t - d^t)^2``.
+With a leading model axis (Y of shape (E, B, T, n_out)) the loss is one
+number per model, shape (E,); the targets may be shared, (B, T, n_out).
+"""
+import numpy as np
+
+# Probabilities are kept in [EPS, 1 - EPS] inside the log, so the loss is never inf.
+EPS = 1e-12
+
+
+def _check(Y, T):
+    Y = np.asarray(Y, dtype=float)
+    T = np.asarray(T, dtype=float)
+    if Y.ndim < 3 or T.ndim < 3 or T.shape[-3:] != Y.shape[-3:] or T.ndim > Y.ndim:
+        raise ValueError(f"targets must have the shape of Y's last three axes (B, T, n_out) = "
+                         f"{Y.shape[-3:]}, got Y {Y.shape} and targets {T.shape}")
+    return Y, T
+
+
+def _per_model(values):
+    """Sum over (T, n_out), mean over B: a float, or an (E,) array."""
+    out = values.sum(axis=(-2, -1)).mean(axis=-1)
+    return float(out) if out.ndim == 0 else out
+
+
+def squared_error(Y, T):
+    """E = 1/2 sum (y - t)^2 per sequence, averaged over the batch.
+
+    Y : (E?, B, T, n_out); T : targets, same shape or (B, T, n_out).
+    Returns (loss, dY): loss float or (E,), dY the shape of Y.
+    """
+    Y, T = _check(Y, T)
+    diff = Y - T
+    return _per_model(0.5 * diff * diff), diff / Y.shape[-3]
+
+
+def binary_cross_entropy(Y, T):
+    """E = -sum [t log y + (1 - t) log(1 - y)] per sequence, averaged over the batch.
+
+    For a sigmoid output y = sigmoid(v), dE/dv = y - t: the sigmoid's
+    flat ends no longer slow learning as they do with squared error.
+    Y must hold probabilities in [0, 1]; they are clipped to [EPS, 1 - EPS]
+    so that no log(0) or division by zero occurs.
+    Returns (loss, dY) as ``squared_error`` does.
+    """
+    Y, T = _check(Y, T)
+    if np.any((Y < 0) | (Y > 1)):
+        raise ValueError("binary_cross_entropy needs outputs in [0, 1] (a sigmoid output layer)")
+    P = np.clip(Y, EPS, 1.0 - EPS)
+    loss = -(T * np.log(P) + (1.0 - T) * np.log1p(-P))
+    dY = (P - T) / (P * (1.0 - P)) / Y.shape[-3]
+    return _per_model(loss), dY
+
+
+LOSSES = {"squared_error": squared_error, "binary_cross_entropy": binary_cross_entropy}

@@ -1,0 +1,219 @@
+"""The simple (Elman) recurrent network, forward and backward (BPTT).
+
+Notation (batch-first row vectors, as in the notebooks):
+
+    u^t = x^t W_in + z^{t-1} W + b        z^t = f(u^t)
+    v^t = z^t W_out + c                   y^t = g(v^t)
+    delta_out^t = dE/dv^t
+    delta^t     = dE/du^t = (delta^{t+1} W^T + delta_out^t W_out^T) * f'(u^t)
+
+With ``n_models=E`` every parameter gets a leading axis E: E independent
+models trained side by side (e.g. E seeds). NumPy's ``@`` broadcasts over
+leading axes, so one code path serves one model and E models.
+"""
+import numpy as np
+
+from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
+from .init import check_init, init_params
+
+PARAM_NAMES = ("W_in", "W", "b", "W_out", "c")
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _T(A):
+    """Transpose the last two axes (a stack of matrices)."""
+    return np.swapaxes(A, -1, -2)
+
+
+def _flat(A):
+    """(..., T, B, n) -> (..., T*B, n): all time steps of all sequences as rows."""
+    return A.reshape(A.shape[:-3] + (-1, A.shape[-1]))
+
+
+def _time_major(A):
+    """(..., B, T, n) -> (..., T, B, n), contiguous."""
+    return np.ascontiguousarray(np.swapaxes(A, -3, -2))
+
+
+class SimpleRNN:
+    """An Elman RNN with one hidden layer.
+
+    Parameters
+    ----------
+    n_in, n_hidden, n_out : sizes of x^t, z^t and y^t.
+    activation : hidden f, "sigmoid" | "tanh" | "relu".
+    output_activation : output g, "sigmoid" | "identity".
+    init, init_std : weight initialiser and its std or gain (see ``rnnlib.init``).
+    seed : int. Model e of an ensemble is drawn with seed ``seed + e``, so it
+        equals ``SimpleRNN(..., seed=seed + e)``; a list of E ints picks them.
+    n_models : None for one model, or E for E independent models.
+    bias : False fixes b and c at zero (the lecture code behind seed 001 has none).
+
+    Attributes
+    ----------
+    params : {"W_in": (E?, n_in, H), "W": (E?, H, H), "b": (E?, H),
+              "W_out": (E?, H, n_out), "c": (E?, n_out)}, the arrays the model
+              computes with (E? is the model axis, present only with n_models).
+    grads : same keys and shapes, filled by ``backward``.
+    hidden : (E?, B, T, H) hidden states z^1..z^T of the last ``forward``.
+    """
+
+    def __init__(self, n_in, n_hidden, n_out, activation="tanh", output_activation="sigmoid",
+                 init="normal", init_std=1.0, seed=0, n_models=None, bias=True):
+        self.n_in = _positive_int("n_in", n_in)
+        self.n_hidden = _positive_int("n_hidden", n_hidden)
+        self.n_out = _positive_int("n_out", n_out)
+        self.f = get_activation(activation, HIDDEN_ACTIVATIONS)
+        self.g = get_activation(output_activation, OUTPUT_ACTIVATIONS)
+        check_init(init)
+        if not np.isfinite(init_std) or init_std < 0:
+            raise ValueError(f"init_std must be a finite number >= 0, got {init_std!r}")
+        self.n_models = None if n_models is None else _positive_int("n_models", n_models)
+        self.bias = bool(bias)
+        self.seeds = self._member_seeds(seed)
+        members = [init_params(n_in, n_hidden, n_out, init, init_std, np.random.default_rng(s))
+                   for s in self.seeds]
+        if self.n_models is None:
+            self.params = members[0]
+        else:
+            self.params = {k: np.stack([m[k] for m in members]) for k in PARAM_NAMES}
+        self.grads = {k: np.zeros_like(p) for k, p in self.params.items()}
+        self.lead = () if self.n_models is None else (self.n_models,)
+        self.hidden = None
+        self._cache = None
+
+    def _member_seeds(self, seed):
+        E = 1 if self.n_models is None else self.n_models
+        if np.ndim(seed) == 0:
+            if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+                raise ValueError(f"seed must be a non-negative int or a list of them, got {seed!r}")
+            return [int(seed) + e for e in range(E)]
+        seeds = [int(s) for s in seed]
+        if len(seeds) != E:
+            raise ValueError(f"seed lists one seed per model: expected {E} seeds, got {len(seeds)}")
+        return seeds
+
+    # ------------------------------------------------------------------ forward
+    def _check_X(self, X):
+        X = np.asarray(X, dtype=float)
+        ok_ndim = (3,) if self.n_models is None else (3, 4)
+        shape_text = "(B, T, n_in)" if self.n_models is None else "(B, T, n_in) or (E, B, T, n_in)"
+        if X.ndim not in ok_ndim:
+            raise ValueError(f"X must have shape {shape_text} with n_in={self.n_in}, got shape {X.shape}")
+        if X.ndim == 4 and X.shape[0] != self.n_models:
+            raise ValueError(f"X with a model axis must have shape (E={self.n_models}, B, T, n_in), got {X.shape}")
+        if X.shape[-1] != self.n_in:
+            raise ValueError(f"X must have n_in={self.n_in} features in its last axis, got shape {X.shape}")
+        if X.shape[-2] < 1 or X.shape[-3] < 1:
+            raise ValueError(f"X needs at least one sequence and one time step, got shape {X.shape}")
+        if not np.all(np.isfinite(X)):
+            raise ValueError("X contains NaN or inf")
+        return X
+
+    def _check_h0(self, h0, B):
+        shape = self.lead + (B, self.n_hidden)
+        if h0 is None:
+            return np.zeros(shape)
+        h0 = np.asarray(h0, dtype=float)
+        if h0.shape != shape:
+            raise ValueError(f"h0 must have shape {shape} (models?, B, H), got {h0.shape}")
+        if not np.all(np.isfinite(h0)):
+            raise ValueError("h0 contains NaN or inf")
+        return h0
+
+    def forward(self, X, h0=None):
+        """Run the network over whole sequences.
+
+        X  : (B, T, n_in), or (E, B, T, n_in) for one batch per model.
+        h0 : (E?, B, H) initial hidden state z^0; zeros if None.
+        Returns Y : (E?, B, T, n_out). Keeps what ``backward`` needs.
+        """
+        X = self._check_X(X)
+        B, T = X.shape[-3], X.shape[-2]
+        h0 = self._check_h0(h0, B)
+        p, f = self.params, self.f.forward
+        # Inside, arrays are time-major, (E?, T, B, n): each step's slice is
+        # contiguous, and all steps flatten to (E?, T*B, n) rows for free.
+        Xt = _time_major(X)
+        # The input term x^t W_in + b of every step at once, then the recurrence.
+        U = (_flat(Xt) @ p["W_in"]).reshape(self.lead + (T, B, self.n_hidden)) + p["b"][..., None, None, :]
+        Z_all = np.empty(self.lead + (T + 1, B, self.n_hidden))   # z^0, z^1, ..., z^T
+        Z_all[..., 0, :, :] = h0
+        for t in range(T):
+            U[..., t, :, :] += Z_all[..., t, :, :] @ p["W"]
+            Z_all[..., t + 1, :, :] = f(U[..., t, :, :])
+        Z = Z_all[..., 1:, :, :]
+        V = (_flat(Z) @ p["W_out"]).reshape(self.lead + (T, B, self.n_out)) + p["c"][..., None, None, :]
+        Y = self.g.forward(V)
+        self._cache = (Xt, U, Z_all, V, Y)
+        self.hidden = np.swapaxes(Z, -3, -2)
+        return np.swapaxes(Y, -3, -2)
+
+    # ----------------------------------------------------------------- backward
+    def backward(self, dY, truncate=None):
+        """Backpropagation through time.
+
+        dY : dE/dY, the shape of the last forward's Y, (E?, B, T, n_out).
+        truncate : None for full BPTT, or k >= 1: the error of the output at
+            step t reaches u^t, u^{t-1}, ..., u^{t-k+1} and no further
+            (k = 1: nothing flows back through W across steps).
+        Fills ``self.grads``, sets ``self.dh0`` = dE/dz^0, (E?, B, H), and
+        returns dX = dE/dX, the shape of X (summed over models when one X
+        was shared by all of them).
+        """
+        if self._cache is None:
+            raise ValueError("backward needs a forward pass first")
+        Xt, U, Z_all, V, Y = self._cache
+        dY = np.asarray(dY, dtype=float)
+        if dY.shape != np.swapaxes(Y, -3, -2).shape:
+            raise ValueError(f"dY must have the shape of the last forward's Y, "
+                             f"{np.swapaxes(Y, -3, -2).shape}, got {dY.shape}")
+        if not np.all(np.isfinite(dY)):
+            raise ValueError("dY contains NaN or inf")
+        if truncate is not None:
+            truncate = _positive_int("truncate", truncate)
+        p, T = self.params, U.shape[-3]
+        Z = Z_all[..., 1:, :, :]
+
+        dV = _time_major(dY) * self.g.grad(V, Y)          # delta_out^t, all t
+        dZ_out = (_flat(dV) @ _T(p["W_out"])).reshape(U.shape)  # delta_out^t W_out^T
+        fprime = self.f.grad(U, Z)
+        Delta = np.empty_like(U)                           # delta^t, all t
+        # G holds the error arriving at u^t. Full BPTT needs only its sum (one
+        # slot). Truncated BPTT keeps one slot per origin step t, t+1, ...,
+        # t+k-1, so the slot that has travelled k steps can be dropped.
+        G = np.zeros((1,) + U.shape[:-3] + U.shape[-2:])
+        W_T = _T(p["W"])
+        for t in reversed(range(T)):
+            back = G @ W_T                                 # delta^{t+1} W^T, per slot
+            if truncate is None:
+                G = (back + dZ_out[..., t, :, :]) * fprime[..., t, :, :]
+            else:
+                G = np.concatenate([dZ_out[None, ..., t, :, :], back[: truncate - 1]]) * fprime[..., t, :, :]
+            np.sum(G, axis=0, out=Delta[..., t, :, :])
+
+        g, flat_Delta = self.grads, _flat(Delta)
+        g["W_in"][...] = _T(_flat(Xt)) @ flat_Delta
+        g["W"][...] = _T(_flat(Z_all[..., :-1, :, :])) @ flat_Delta
+        g["W_out"][...] = _T(_flat(Z)) @ _flat(dV)
+        g["b"][...] = flat_Delta.sum(axis=-2) if self.bias else 0.0
+        g["c"][...] = _flat(dV).sum(axis=-2) if self.bias else 0.0
+        self.dh0 = Delta[..., 0, :, :] @ W_T
+        dX = np.swapaxes((flat_Delta @ _T(p["W_in"])).reshape(U.shape[:-1] + (self.n_in,)), -3, -2)
+        return dX.sum(axis=0) if dX.ndim > Xt.ndim else dX
+
+    def n_params(self):
+        """Number of trainable parameters of one model (biases excluded when bias=False)."""
+        keys = PARAM_NAMES if self.bias else ("W_in", "W", "W_out")
+        E = len(self.seeds)
+        return sum(self.params[k].size for k in keys) // E
+
+    def __repr__(self):
+        models = "" if self.n_models is None else f", n_models={self.n_models}"
+        return (f"SimpleRNN({self.n_in}, {self.n_hidden}, {self.n_out}, activation={self.f.name!r}, "
+                f"output_activation={self.g.name!r}{models})")
