@@ -12,6 +12,10 @@ from .train import train
 SEED001 = dict(n_hidden=16, activation="sigmoid", output_activation="sigmoid", init="normal",
                init_std=1.0, bias=False, lr=0.1, loss="squared_error", batch_size=1, steps=10_000)
 
+# The seed-003 setup: tanh hidden, sigmoid output, weights randn / sqrt(n_upper), biases.
+SEED003 = dict(n_hidden=32, activation="tanh", output_activation="sigmoid", init="xavier",
+               init_std=1.0, bias=True, lr=0.1, loss="squared_error", batch_size=1, steps=5_001)
+
 
 def adder_test_set(n=512, n_bits=8, seed=12345):
     """A fixed set of n sums (X (n, n_bits, 2), Y (n, n_bits, 1)) for measuring accuracy."""
