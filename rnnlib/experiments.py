@@ -2,6 +2,7 @@
 import numpy as np
 
 from .data import adder_batches, binary_addition
+from .lecture import LECTURE_SIGMOID
 from .losses import LOSSES
 from .metrics import exact_accuracy
 from .optim import SGD
@@ -25,13 +26,15 @@ def adder_test_set(n=512, n_bits=8, seed=12345):
 def run_adder(seeds=range(10), n_hidden=16, activation="sigmoid", output_activation="sigmoid",
               init="normal", init_std=1.0, bias=False, lr=0.1, clip=None, loss="squared_error",
               batch_size=1, steps=10_000, n_bits=8, truncate=None, eval_every=100,
-              test_set=None, data_seed=2024, progress=None):
+              test_set=None, data_seed=2024, lecture_output_bug=False, progress=None):
     """Train one adder per seed, all at once (``n_models=len(seeds)``).
 
     Model e starts from ``SimpleRNN(..., seed=seeds[e])``; each model draws
     its own fresh sums every step from one stream seeded by ``data_seed``.
     Accuracy is the share of exact sums on ``test_set`` (default:
     ``adder_test_set()``), measured every ``eval_every`` steps.
+    ``lecture_output_bug=True`` trains with the lecture code's wrong output
+    derivative (see ``rnnlib.lecture``; needs a sigmoid output).
     Returns (model, History); History.evals["accuracy"] is (n_evals, E).
     """
     seeds = [int(s) for s in seeds]
@@ -40,6 +43,10 @@ def run_adder(seeds=range(10), n_hidden=16, activation="sigmoid", output_activat
     X_test, Y_test = adder_test_set(n_bits=n_bits) if test_set is None else test_set
     model = SimpleRNN(2, n_hidden, 1, activation=activation, output_activation=output_activation,
                       init=init, init_std=init_std, seed=seeds, n_models=len(seeds), bias=bias)
+    if lecture_output_bug:
+        if output_activation != "sigmoid":
+            raise ValueError(f"lecture_output_bug needs output_activation='sigmoid', got {output_activation!r}")
+        model.g = LECTURE_SIGMOID
     history = train(model, LOSSES[loss], adder_batches(batch_size, n_bits, data_seed, len(seeds)),
                     SGD(lr, clip), steps, truncate=truncate,
                     evaluate=lambda m: {"accuracy": exact_accuracy(m.forward(X_test), Y_test)},

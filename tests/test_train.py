@@ -70,3 +70,24 @@ def test_median_band_leaves_out_masked_models():
     med, lo, hi = median_band(values)
     np.testing.assert_allclose(med, [1.5, 3.0])
     assert np.all(lo <= med) and np.all(med <= hi)
+
+
+def test_lecture_output_bug_changes_only_the_output_delta():
+    from rnnlib.activations import sigmoid
+    from rnnlib.data import binary_addition
+    from rnnlib.lecture import LECTURE_SIGMOID
+
+    X, T = binary_addition(3, 8, 0)
+    right = SimpleRNN(2, 4, 1, activation="sigmoid", seed=0)
+    buggy = SimpleRNN(2, 4, 1, activation="sigmoid", seed=0)
+    buggy.g = LECTURE_SIGMOID
+    Y = right.forward(X)
+    np.testing.assert_array_equal(buggy.forward(X), Y)  # same forward pass
+    right.backward(squared_error(Y, T)[1])
+    buggy.backward(squared_error(Y, T)[1])
+    s = sigmoid(Y)
+    expected = ((Y - T) * s * (1 - s))[:, :, 0]  # the lecture's delta_out, batch of 3 -> /3
+    np.testing.assert_allclose(buggy.grads["c"], expected.sum() / 3)
+    assert not np.allclose(buggy.grads["W_out"], right.grads["W_out"])
+    with pytest.raises(ValueError, match="lecture_output_bug needs"):
+        run_adder(output_activation="identity", lecture_output_bug=True, steps=1)
