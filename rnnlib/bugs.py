@@ -1,0 +1,152 @@
+"""The bug clinic of notebook 02: classic RNN mistakes, made on purpose.
+
+Each bug is a short function with the mistake in plain sight. A backward
+bug is a function ``backward(model, dY)`` that fills ``model.grads`` as
+``SimpleRNN.backward`` does, but wrongly; ``attach_backward`` makes a model
+use it, so that ``rnnlib.gradcheck.check_gradients`` can catch it. They work
+on one model (no ``n_models``), batch-first, in the course's notation:
+
+    u^t = x^t W_in + z^{t-1} W + b,  z^t = f(u^t),  v^t = z^t W_out + c,  y^t = g(v^t)
+
+The right backward, written the same way, is ``correct_backward``.
+"""
+import numpy as np
+
+
+def saved_forward(model):
+    """What the last ``model.forward`` computed, batch-first, for one model.
+
+    Returns X (B, T, n_in), Z0 = z^0..z^T (B, T+1, H), fprime = f'(u^t) (B, T, H),
+    and a function delta_out(dY) -> dE/dv^t (B, T, n_out).
+    """
+    if model.n_models is not None:
+        raise ValueError("the bug clinic works on one model: build it without n_models")
+    Xt, U, Z_all, V, Y = model._cache                   # time-major inside SimpleRNN
+    X, Z0 = np.swapaxes(Xt, 0, 1), np.swapaxes(Z_all, 0, 1)
+    fprime = np.swapaxes(model.f.grad(U, Z_all[1:]), 0, 1)
+
+    def delta_out(dY):
+        return dY * np.swapaxes(model.g.grad(V, Y), 0, 1)
+
+    return X, Z0, fprime, delta_out
+
+
+def correct_backward(model, dY):
+    """Full BPTT, the loop of notebook 02 (no bug): for comparison with the bugs below."""
+    p, g = model.params, model.grads
+    X, Z0, fprime, delta_out = saved_forward(model)
+    dV = delta_out(dY)
+    for k in g:
+        g[k][...] = 0.0
+    delta_next = np.zeros_like(Z0[:, 0])                 # delta^{T+1} = 0
+    for t in reversed(range(X.shape[1])):                # index t holds step t+1
+        delta = (delta_next @ p["W"].T + dV[:, t] @ p["W_out"].T) * fprime[:, t]
+        g["W_in"] += X[:, t].T @ delta
+        g["W"] += Z0[:, t].T @ delta                     # z^{t-1} for step t+1
+        g["b"] += delta.sum(axis=0)
+        g["W_out"] += Z0[:, t + 1].T @ dV[:, t]
+        g["c"] += dV[:, t].sum(axis=0)
+        delta_next = delta
+
+
+def backward_swapped(model, dY):
+    """BUG (seed 000): the input and recurrent paths swapped.
+
+    The seed's cell returns ``dx = Wh^T da`` and ``dh_prev = Wx^T da``: the
+    error sent back to the previous hidden state goes through the input
+    weights. Here: delta^t W_in^T where delta^t W^T belongs. The shapes only
+    fit when n_in == n_hidden (the seed sets input_size = hidden_size), which
+    is why the mistake went unnoticed.
+    """
+    if model.n_in != model.n_hidden:
+        raise ValueError(f"this bug only runs when n_in == n_hidden (as in seed 000), "
+                         f"got n_in={model.n_in}, n_hidden={model.n_hidden}")
+    p, g = model.params, model.grads
+    X, Z0, fprime, delta_out = saved_forward(model)
+    dV = delta_out(dY)
+    for k in g:
+        g[k][...] = 0.0
+    delta_next = np.zeros_like(Z0[:, 0])
+    for t in reversed(range(X.shape[1])):
+        delta = (delta_next @ p["W_in"].T + dV[:, t] @ p["W_out"].T) * fprime[:, t]   # BUG: W_in
+        g["W_in"] += X[:, t].T @ delta
+        g["W"] += Z0[:, t].T @ delta
+        g["b"] += delta.sum(axis=0)
+        g["W_out"] += Z0[:, t + 1].T @ dV[:, t]
+        g["c"] += dV[:, t].sum(axis=0)
+        delta_next = delta
+
+
+def backward_last_step_only(model, dY):
+    """BUG (seed 000): backpropagation at the last step only, not through time.
+
+    The seed's cell keeps only the last step's input and previous state and
+    computes its gradients from them alone: delta^T = delta_out^T W_out^T * f'(u^T),
+    and dE/dW_in = [x^T]^T delta^T, dE/dW = [z^{T-1}]^T delta^T, dE/db = delta^T.
+    Nothing flows back to the earlier steps, even when the loss is only at the last step.
+    """
+    p, g = model.params, model.grads
+    X, Z0, fprime, delta_out = saved_forward(model)
+    dV = delta_out(dY)
+    delta = (dV[:, -1] @ p["W_out"].T) * fprime[:, -1]  # BUG: the last step only
+    g["W_in"][...] = X[:, -1].T @ delta
+    g["W"][...] = Z0[:, -2].T @ delta
+    g["b"][...] = delta.sum(axis=0)
+    g["W_out"][...] = Z0[:, -1].T @ dV[:, -1]
+    g["c"][...] = dV[:, -1].sum(axis=0)
+
+
+def backward_wrong_state(model, dY):
+    """BUG (an exercise, no seed): dE/dW uses z^t where z^{t-1} belongs.
+
+    An off-by-one in time: u^t = ... + z^{t-1} W, so dE/dW = sum_t [z^{t-1}]^T delta^t.
+    """
+    p, g = model.params, model.grads
+    X, Z0, fprime, delta_out = saved_forward(model)
+    dV = delta_out(dY)
+    for k in g:
+        g[k][...] = 0.0
+    delta_next = np.zeros_like(Z0[:, 0])
+    for t in reversed(range(X.shape[1])):
+        delta = (delta_next @ p["W"].T + dV[:, t] @ p["W_out"].T) * fprime[:, t]
+        g["W_in"] += X[:, t].T @ delta
+        g["W"] += Z0[:, t + 1].T @ delta                 # BUG: z^t, not z^{t-1}
+        g["b"] += delta.sum(axis=0)
+        g["W_out"] += Z0[:, t + 1].T @ dV[:, t]
+        g["c"] += dV[:, t].sum(axis=0)
+        delta_next = delta
+
+
+def attach_backward(model, backward):
+    """Make ``model.backward(dY)`` call ``backward(model, dY)``; returns the model.
+
+    (Only this one object changes; ``truncate`` is not supported by the bugs.)
+    """
+    def patched(dY, truncate=None):
+        if truncate is not None:
+            raise ValueError("the bug clinic's backward functions do not truncate")
+        backward(model, np.asarray(dY, dtype=float))
+
+    model.backward = patched
+    return model
+
+
+def carry_hidden_state(model):
+    """BUG (seed 000): the hidden state is never reset between sequences.
+
+    The seed's training loop starts every epoch from the h_t the previous
+    epoch ended with. Here ``model.forward(X)`` starts each call from the
+    last hidden state of the previous call instead of z^0 = 0, so the same X
+    gives a different output every time. Returns the model.
+    """
+    plain_forward = model.forward
+    state = {"z": None}
+
+    def forward(X, h0=None):
+        z0 = state["z"] if state["z"] is not None and state["z"].shape[0] == np.shape(X)[0] else None
+        Y = plain_forward(X, h0=z0)                       # BUG: z^0 = last call's z^T
+        state["z"] = model.hidden[:, -1].copy()
+        return Y
+
+    model.forward = forward
+    return model

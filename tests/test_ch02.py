@@ -1,0 +1,178 @@
+"""Notebook 02: gradient flow measurements, the bug clinic, the explorer and the exercise checks."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from rnnlib import SimpleRNN, squared_error  # noqa: E402
+from rnnlib import bugs, gradflow  # noqa: E402
+from rnnlib.exercises import ch02 as ex  # noqa: E402
+from rnnlib.explorers import ch02 as explorer  # noqa: E402
+from rnnlib.gradcheck import check_gradients  # noqa: E402
+from rnnlib.lecture import LECTURE_SIGMOID  # noqa: E402
+
+
+def problem(n_in=4, H=4, n_out=2, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((3, 5, n_in))
+    T = rng.uniform(0.1, 0.9, (3, 5, n_out))
+    model = SimpleRNN(n_in, H, n_out, init_std=0.5, seed=seed + 1)
+    model.params["b"][...] = 0.1
+    model.params["c"][...] = -0.1
+    return model, X, T
+
+
+# ---------------------------------------------------------------- gradflow
+def test_spectral_radius_and_singular_value():
+    W = np.diag([0.5, -2.0, 1.0])
+    assert gradflow.spectral_radius(W) == pytest.approx(2.0)
+    assert gradflow.largest_singular_value(W) == pytest.approx(2.0)
+    J = np.array([[0.0, 3.0], [0.0, 0.0]])          # nilpotent: radius 0, sigma 3
+    assert gradflow.spectral_radius(J) == pytest.approx(0.0)
+    assert gradflow.largest_singular_value(J) == pytest.approx(3.0)
+    stack = np.stack([W, 2 * W])
+    assert np.allclose(gradflow.spectral_radius(stack), [2.0, 4.0])
+
+
+def test_set_spectral_radius_per_model():
+    model = SimpleRNN(2, 6, 1, seed=0, n_models=3)
+    gradflow.set_spectral_radius(model, 0.7)
+    assert np.allclose(gradflow.spectral_radius(model.params["W"]), 0.7)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_hidden_gradient_norms_match_backward(activation):
+    """The last entry, ||dE/dz^0||, equals the norm of SimpleRNN.backward's dh0."""
+    rng = np.random.default_rng(3)
+    model = SimpleRNN(3, 5, 2, activation=activation, output_activation="identity", seed=2)
+    model.params["b"][...] = 0.2
+    X = rng.standard_normal((2, 7, 3))
+    model.forward(X)
+    dY = np.zeros((2, 7, 2))
+    dY[:, -1] = rng.standard_normal((2, 2))
+    model.backward(dY)
+    norms = gradflow.hidden_gradient_norms(model, X, dY[:, -1] @ model.params["W_out"].T)
+    assert norms.shape == (2, 8)
+    assert np.allclose(norms[:, -1], np.linalg.norm(model.dh0, axis=-1))
+
+
+def test_hidden_gradient_norms_with_models():
+    rng = np.random.default_rng(4)
+    model = SimpleRNN(3, 5, 1, output_activation="identity", seed=0, n_models=2)
+    X = rng.standard_normal((2, 1, 6, 3))
+    e = rng.standard_normal((2, 1, 5))
+    norms = gradflow.hidden_gradient_norms(model, X, e)
+    for i in range(2):
+        single = SimpleRNN(3, 5, 1, output_activation="identity", seed=i)
+        assert np.allclose(gradflow.hidden_gradient_norms(single, X[i], e[i]), norms[i])
+
+
+@pytest.mark.parametrize("activation,radius", [("tanh", 0.5), ("tanh", 3.0), ("sigmoid", 4.0)])
+def test_bound_holds(activation, radius):
+    res = gradflow.gradient_flow(activation, radius, T=30, n_models=4, seed=1)
+    assert res["norms"].shape == res["bound"].shape == (4, 31)
+    assert np.allclose(res["radius"], radius)
+    assert np.all(res["sigma"] >= res["radius"] - 1e-12)
+    assert np.all(res["norms"] <= res["bound"] * (1 + 1e-9))
+
+
+def test_truncation_bias_vanishes_at_full_length():
+    model, X, T = problem()
+    _, dY = squared_error(model.forward(X), T)
+    err = gradflow.truncation_bias(model, X, dY, [1, 2, 5])
+    assert err[0] > err[-1]
+    assert err[-1] < 1e-12
+
+
+# ---------------------------------------------------------------- bugs
+def test_correct_backward_matches_simplernn():
+    model, X, T = problem(n_in=3, H=5)
+    _, dY = squared_error(model.forward(X), T)
+    model.backward(dY)
+    want = {k: g.copy() for k, g in model.grads.items()}
+    bugs.correct_backward(model, dY)
+    for k in want:
+        assert np.allclose(model.grads[k], want[k])
+
+
+@pytest.mark.parametrize("bug,wrong", [
+    (bugs.backward_swapped, {"W_in", "W", "b"}),
+    (bugs.backward_last_step_only, {"W_in", "W", "b", "W_out", "c"}),
+    (bugs.backward_wrong_state, {"W"}),
+])
+def test_gradient_check_catches_each_bug(bug, wrong):
+    model, X, T = problem()
+    errors = check_gradients(bugs.attach_backward(model, bug), X, T, squared_error)
+    assert {k for k, e in errors.items() if e > 1e-3} == wrong, errors
+    fixed, X, T = problem()
+    assert max(check_gradients(bugs.attach_backward(fixed, bugs.correct_backward), X, T, squared_error).values()) < 1e-6
+
+
+def test_swapped_needs_square_input():
+    model, X, T = problem(n_in=3, H=5)
+    _, dY = squared_error(model.forward(X), T)
+    with pytest.raises(ValueError, match="n_in == n_hidden"):
+        bugs.backward_swapped(model, dY)
+
+
+def test_carried_state_changes_output_and_fails_check():
+    model, X, T = problem()
+    bugs.carry_hidden_state(model)
+    first, second = model.forward(X), model.forward(X)
+    assert not np.allclose(first, second)
+    model, X, T = problem()
+    assert max(check_gradients(bugs.carry_hidden_state(model), X, T, squared_error).values()) > 1e-2
+
+
+def test_lecture_sigmoid_fails_check():
+    model, X, T = problem()
+    model.g = LECTURE_SIGMOID
+    assert max(check_gradients(model, X, T, squared_error).values()) > 1e-2
+
+
+# ---------------------------------------------------------------- explorer
+def test_explorer_draws_and_changes_with_radius():
+    fig1, res1 = explorer.draw_gradient_flow(0.5, "tanh", T=20, n_models=3)
+    fig2, res2 = explorer.draw_gradient_flow(3.0, "tanh", T=20, n_models=3)
+    assert fig1.axes[0].get_yscale() == "log"
+    assert fig1.axes[0].get_xlabel() and fig1.axes[0].get_ylabel()
+    assert np.median(res1["rate"]) < 1 < np.median(res2["rate"])
+    plt.close("all")
+
+
+def test_static_figures_draw():
+    assert explorer.draw_unrolled_graph().axes
+    assert explorer.draw_truncation(6, 2).axes[0].get_xlabel()
+    plt.close("all")
+
+
+def test_widget_builds():
+    w = explorer.gradient_flow_widget()
+    assert len(w.children) == 3
+
+
+# ---------------------------------------------------------------- exercises
+def test_exercise_checks(capsys):
+    assert ex.check_chain_rule(lambda x, y: 2 * (x + y))
+    assert not ex.check_chain_rule(lambda x, y: 2 * x)
+    assert not ex.check_chain_rule(None)
+    assert ex.check_gradient_shapes({"W_in": (2, 16), "W": (16, 16), "b": (16,), "W_out": (16, 1), "c": (1,)})
+    assert not ex.check_gradient_shapes({"W_in": (16, 2), "W": (16, 16), "b": (16,), "W_out": (16, 1), "c": (1,)})
+    assert ex.check_delta_step(lambda dn, do, fp, W, Wo: (dn @ W.T + do @ Wo.T) * fp)
+    assert not ex.check_delta_step(lambda dn, do, fp, W, Wo: (dn @ W + do @ Wo.T) * fp)
+    assert ex.check_vanishing_threshold(4)
+    assert not ex.check_vanishing_threshold(1)
+
+    def clip(grads, max_norm):
+        norm = np.sqrt(sum(np.sum(g * g) for g in grads.values()))
+        return {k: g * min(1.0, max_norm / norm) for k, g in grads.items()}
+
+    assert ex.check_clip(clip)
+    assert not ex.check_clip(lambda grads, max_norm: {k: np.clip(g, -max_norm, max_norm) for k, g in grads.items()})
+    assert not ex.check_clip(lambda grads, max_norm: 1 / 0)
+    assert ex.check_mystery_bug("W")
+    assert not ex.check_mystery_bug("b")
+    out = capsys.readouterr().out
+    assert "Correct." in out and "Not yet:" in out
