@@ -11,7 +11,7 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider
 
-.PHONY: setup lab test test-unit test-notebooks notebooks lock clean
+.PHONY: setup lab test test-unit test-notebooks notebooks lock clean html
 
 setup: $(VENV)/.installed
 
@@ -44,6 +44,10 @@ lock:
 	/tmp/rnn-lock-venv/bin/python -m pip install --quiet ".[course,test,ui]"
 	{ head -n 2 requirements.lock; /tmp/rnn-lock-venv/bin/python -m pip freeze --exclude rnn-from-scratch; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
+
+## html: the executed notebooks as static lecture notes in build/html/ (open build/html/index.html; no network needed to view)
+html: setup
+	$(BIN)/python tools/build_html.py --out build/html notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV) build .pytest_cache *.egg-info rnnlib/__pycache__ tests/__pycache__
