@@ -11,7 +11,7 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider
 
-.PHONY: setup lab test test-unit test-notebooks notebooks lock clean html
+.PHONY: setup lab test test-unit test-notebooks test-ui notebooks lock clean html
 
 setup: $(VENV)/.installed
 
@@ -33,6 +33,11 @@ test-unit: setup
 
 test-notebooks: setup
 	$(TEST_ENV) $(BIN)/python -m pytest -q $(NBVAL) notebooks
+
+## test-ui: every notebook run in JupyterLab in headless Chromium (/usr/bin/chromium), every explorer's slider moved;
+##          screenshots and run times in build/screenshots/
+test-ui: setup
+	$(TEST_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider tests/ui/ui_lab.py
 
 ## notebooks: re-execute every notebook in place (for committing), metadata stripped
 notebooks: setup
