@@ -1,0 +1,177 @@
+"""Notebook 03 (the binary adder): training runs that can be watched, seed 003's
+output-gradient bug, and the explorer.
+
+``train_adder`` is ``rnnlib.experiments.run_adder`` (same models, same data
+stream, same numbers) with two additions: it records, at every evaluation,
+the sums each model predicts for a few watched operand pairs (to reproduce
+the "Success/Failure: a + b = c" log of seed 003), and it can train another
+model class (``FirstStepOutputGrad``, seed 003's bug).
+
+``draw_explorer`` retrains several seeds of one setting and draws their
+loss and accuracy; ``explorer_widget`` puts sliders on it.
+"""
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..data import adder_batches, addition_pairs, from_bits
+from ..experiments import adder_test_set, summarize
+from ..losses import LOSSES
+from ..metrics import exact_accuracy
+from ..optim import SGD
+from ..plotting import plot_band, smooth
+from ..rnn import SimpleRNN, _T
+from ..train import train
+
+# A better recipe than the seed setups: minibatches of 8, binary cross-entropy,
+# tanh, Xavier-form init with biases, learning rate 0.3 (tuned in notebook 03).
+RECIPE = dict(n_hidden=16, activation="tanh", output_activation="sigmoid", init="xavier", init_std=1.0,
+              bias=True, lr=0.3, loss="binary_cross_entropy", batch_size=8, steps=400)
+
+
+class FirstStepOutputGrad(SimpleRNN):
+    """A SimpleRNN with the output-layer bug of seed 003.
+
+    Seed 003's ``OutputLayer.backward`` *assigns* ``grad_w = x.T @ delta``
+    (and ``grad_b``) at every step of the reversed time loop instead of adding
+    to it. The loop ends at t = 1, so W_out and c are updated with the first
+    step's output gradient only: dE/dW_out = [z^1]^T delta_out^1 and
+    dE/dc = delta_out^1 (summed over the batch). Everything else, including
+    the error sent back into the hidden layer at every step, is right.
+    """
+
+    def backward(self, dY, truncate=None):
+        dX = super().backward(dY, truncate)
+        _, _, Z_all, V, Y = self._cache                    # time-major: (E?, T, B, n)
+        dV1 = np.swapaxes(np.asarray(dY, dtype=float), -3, -2)[..., 0, :, :] * self.g.grad(V[..., 0, :, :], Y[..., 0, :, :])
+        self.grads["W_out"][...] = _T(Z_all[..., 1, :, :]) @ dV1   # [z^1]^T delta_out^1 only
+        self.grads["c"][...] = dV1.sum(axis=-2) if self.bias else 0.0
+        return dX
+
+
+def train_adder(seeds=range(10), n_hidden=16, activation="sigmoid", output_activation="sigmoid",
+                init="normal", init_std=1.0, bias=False, lr=0.1, clip=None, loss="squared_error",
+                batch_size=1, steps=10_000, n_bits=8, eval_every=100, test_set=None, data_seed=2024,
+                watch=None, model_class=SimpleRNN, progress=None):
+    """Train one adder per seed, all at once, exactly as ``run_adder`` does.
+
+    watch : optional (a, b), two int arrays of k operands each; the sums every
+        model predicts for them are recorded at every evaluation.
+    model_class : SimpleRNN, or a subclass such as ``FirstStepOutputGrad``.
+    Returns (model, History, watched) with watched an (n_evals, E, k) int
+    array of predicted sums (None without ``watch``).
+    """
+    seeds = [int(s) for s in seeds]
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}: expected one of {', '.join(map(repr, LOSSES))}")
+    X_test, Y_test = adder_test_set(n_bits=n_bits) if test_set is None else test_set
+    model = model_class(2, n_hidden, 1, activation=activation, output_activation=output_activation,
+                        init=init, init_std=init_std, seed=seeds, n_models=len(seeds), bias=bias)
+    X_watch = None if watch is None else addition_pairs(watch[0], watch[1], n_bits)[0]
+    watched = []
+
+    def evaluate(m):
+        if X_watch is not None:
+            watched.append(from_bits(m.forward(X_watch)[..., 0]))
+        return {"accuracy": exact_accuracy(m.forward(X_test), Y_test)}
+
+    history = train(model, LOSSES[loss], adder_batches(batch_size, n_bits, data_seed, len(seeds)),
+                    SGD(lr, clip), steps, evaluate=evaluate, eval_every=eval_every, progress=progress)
+    return model, history, (np.array(watched) if watch is not None else None)
+
+
+def log_lines(history, watched, a, b, model=0, every=500):
+    """The seed-003 log for one model: at every ``every`` steps, one line per
+    watched pair, "step   500  Success : 13 + 33 = 46" (or Failure with the
+    wrong sum). ``watched`` as returned by ``train_adder``."""
+    lines = []
+    for i, step in enumerate(history.eval_steps):
+        if step % every:
+            continue
+        for k, (x, y) in enumerate(zip(a, b)):
+            got = int(watched[i, model, k])
+            word = "Success" if got == x + y else "Failure"
+            lines.append(f"step {int(step):5d}  {word} : {int(x)} + {int(y)} = {got}")
+    return lines
+
+
+# ------------------------------------------------------------------------------ explorer
+INITS = ("xavier", "normal", "he", "orthogonal", "identity")
+ACTIVATIONS = ("tanh", "sigmoid", "relu")
+DEFAULTS = dict(lr=RECIPE["lr"], init="xavier", activation="tanh", n_hidden=16, batch_size=8, steps=300)
+
+
+def explore(lr=0.3, init="xavier", activation="tanh", n_hidden=16, batch_size=8, steps=300,
+            seeds=range(5), progress=None):
+    """Train ``len(seeds)`` adders of one setting (binary cross-entropy, biases,
+    init std or gain 1, data seed 2024), evaluating 40 times along the way.
+    Returns (History, summary dict as from ``rnnlib.experiments.summarize``)."""
+    cfg = dict(RECIPE, lr=lr, init=init, activation=activation, n_hidden=n_hidden,
+               batch_size=batch_size, steps=steps)
+    _, history, _ = train_adder(seeds, eval_every=max(int(steps) // 40, 1), progress=progress, **cfg)
+    return history, summarize(history)
+
+
+def draw_explorer(lr=0.3, init="xavier", activation="tanh", n_hidden=16, batch_size=8, steps=300,
+                  seeds=range(5), progress=None):
+    """Retrain (see ``explore``) and draw the smoothed training loss and the
+    exact-sum accuracy on the fixed test set, median over seeds with a
+    quartile band. Returns (figure, summary)."""
+    history, summary = explore(lr, init, activation, n_hidden, batch_size, steps, seeds, progress)
+    fig, (ax_l, ax_a) = plt.subplots(1, 2, figsize=(9, 3.5))
+    window = max(history.steps // 20, 1)
+    loss = smooth(history.loss, window)
+    if np.isfinite(loss).any():
+        plot_band(ax_l, np.arange(window, history.steps + 1), loss)
+        ax_l.set_yscale("log")
+    ax_l.set_xlabel("training step")
+    ax_l.set_ylabel(f"training loss (BCE per sum,\nmoving average of {window})")
+    plot_band(ax_a, history.eval_steps, history.evals["accuracy"])
+    ax_a.set_ylim(-0.03, 1.03)
+    ax_a.set_xlabel("training step")
+    ax_a.set_ylabel("exact sums on the test set")
+    s = summary
+    solved = (f"{s['solved']}/{s['seeds']} seeds reach 100 %, median step {s['median_steps']:.0f}"
+              if s["solved"] else f"0/{s['seeds']} seeds reach 100 %")
+    if s["diverged"]:
+        solved += f", {s['diverged']} diverged"
+    fig.suptitle(f"{activation}, {init}, H={n_hidden}, batch {batch_size}, lr {lr:g}: {solved}", fontsize=11)
+    fig.tight_layout()
+    return fig, summary
+
+
+def explorer_widget(seeds=range(5)):
+    """Sliders for learning rate, init, activation, hidden size, batch size and
+    steps; every release retrains the seeds (with a progress bar) and redraws."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    from ..progress import progress_bar
+
+    style = {"description_width": "initial"}
+    lr = widgets.FloatLogSlider(value=DEFAULTS["lr"], base=10, min=-2, max=0.5, step=0.1,
+                                description="learning rate", continuous_update=False, style=style)
+    init = widgets.Dropdown(options=INITS, value=DEFAULTS["init"], description="init")
+    activation = widgets.ToggleButtons(options=ACTIVATIONS, value=DEFAULTS["activation"], description="f")
+    n_hidden = widgets.IntSlider(value=DEFAULTS["n_hidden"], min=2, max=64, step=2, description="hidden H",
+                                 continuous_update=False)
+    batch_size = widgets.IntSlider(value=DEFAULTS["batch_size"], min=1, max=64, description="batch size",
+                                   continuous_update=False, style=style)
+    steps = widgets.IntSlider(value=DEFAULTS["steps"], min=100, max=5000, step=100, description="steps",
+                              continuous_update=False)
+    info = widgets.Label()
+
+    def show(lr, init, activation, n_hidden, batch_size, steps):
+        bar, update = progress_bar("training")
+        display(bar)
+        start = time.perf_counter()
+        fig, summary = draw_explorer(lr, init, activation, n_hidden, batch_size, steps, seeds, update)
+        bar.close()
+        info.value = f"{len(list(seeds))} seeds retrained in {time.perf_counter() - start:.1f} s"
+        plt.show()
+
+    out = widgets.interactive_output(show, {"lr": lr, "init": init, "activation": activation,
+                                            "n_hidden": n_hidden, "batch_size": batch_size, "steps": steps})
+    return widgets.VBox([widgets.HBox([lr, steps]), widgets.HBox([n_hidden, batch_size]),
+                         widgets.HBox([activation, init]), info, out])
