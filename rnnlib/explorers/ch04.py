@@ -1,0 +1,102 @@
+"""Notebook 04 explorer: retrain the adder over several seeds for one setting.
+
+``draw_setting`` trains one setting (init scheme and scale, hidden activation,
+learning rate, hidden size) on several seeds at once with
+``rnnlib.sweeps.run_settings``, draws the median training loss and test
+accuracy with quartile bands, and returns the table row.
+``setting_widget`` puts sliders on it; ``draw_heatmap`` draws a grid of
+solve rates (the learning-rate x init-scale map).
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..experiments import adder_test_set, summarize
+from ..init import INITS
+from ..plotting import plot_band, smooth
+from ..sweeps import run_settings, setting, table
+
+HIDDEN_SIZES = (4, 8, 16, 32, 64, 160)
+STEPS = (1000, 2000, 5000, 10_000)
+EXPLORER_TEST_SET = dict(n=128, seed=12345)
+
+
+def draw_setting(init="normal", init_std=1.0, activation="sigmoid", lr=0.1, n_hidden=16,
+                 steps=1000, seeds=range(8), batch_size=1, progress=None, axes=None):
+    """Train ``setting(...)`` on every seed (fresh sums every step, as in seed 001), draw it.
+
+    Returns (figure, summary dict from ``summarize``, table text). Accuracy is the share of
+    exact sums on 128 fixed test sums, measured 20 times per run.
+    """
+    s = setting(activation=activation, init=init, init_std=float(init_std), lr=float(lr))
+    seeds = list(seeds)
+    sweep = run_settings([s], seeds=seeds, n_hidden=int(n_hidden), steps=int(steps),
+                         batch_size=batch_size, eval_every=max(int(steps) // 20, 1),
+                         test_set=adder_test_set(**EXPLORER_TEST_SET), diagnostics=False,
+                         progress=progress)
+    hist = sweep.parts[0]
+    summary = summarize(hist)
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
+    fig = axes[0].figure
+    window = max(int(steps) // 50, 1)
+    x = np.arange(window, hist.steps + 1)
+    plot_band(axes[0], x, smooth(hist.loss, window))
+    axes[0].set_xlabel("training step")
+    axes[0].set_ylabel(f"training loss (mean of {window} steps)")
+    axes[0].set_yscale("log")
+    plot_band(axes[1], hist.eval_steps, hist.evals["accuracy"])
+    axes[1].set_xlabel("training step")
+    axes[1].set_ylabel("exact sums on 128 test pairs")
+    axes[1].set_ylim(-0.03, 1.03)
+    fig.suptitle(f"{s['label']}, hidden {n_hidden}: median of seeds {seeds[0]}-{seeds[-1]} (band: quartiles); "
+                 f"solved {summary['solved']}/{summary['seeds']}", fontsize=10)
+    fig.tight_layout()
+    text = table([(f"{s['label']}, H {n_hidden}", summary)])
+    return fig, summary, text
+
+
+def setting_widget(seeds=range(8)):
+    """Sliders for init scheme and scale, activation, learning rate, hidden size and steps;
+    every change retrains all seeds (with a progress bar) and redraws."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    from ..progress import progress_bar
+
+    init = widgets.Dropdown(options=INITS, value="normal", description="init")
+    scale = widgets.FloatLogSlider(value=1.0, base=10, min=-2, max=1, step=0.25,
+                                   description="init std/gain", continuous_update=False)
+    activation = widgets.ToggleButtons(options=("sigmoid", "tanh", "relu"), value="sigmoid", description="f")
+    lr = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=0.5, step=0.25,
+                                description="lr", continuous_update=False)
+    hidden = widgets.SelectionSlider(options=HIDDEN_SIZES, value=16, description="hidden",
+                                     continuous_update=False)
+    steps = widgets.SelectionSlider(options=STEPS, value=1000, description="steps", continuous_update=False)
+
+    def show(init, init_std, activation, lr, n_hidden, steps):
+        bar, callback = progress_bar("training")
+        display(bar)
+        fig, _, text = draw_setting(init, init_std, activation, lr, n_hidden, steps, seeds, progress=callback)
+        bar.close()
+        plt.show()
+        print(text)
+
+    out = widgets.interactive_output(show, {"init": init, "init_std": scale, "activation": activation,
+                                            "lr": lr, "n_hidden": hidden, "steps": steps})
+    return widgets.VBox([widgets.HBox([init, scale]), activation, widgets.HBox([lr, hidden]), steps, out])
+
+
+def draw_heatmap(ax, values, lrs, scales, title, fmt="{:.0%}", cmap="viridis", vmin=0.0, vmax=1.0):
+    """Draw values[i, j] (init scale i, learning rate j) as a coloured grid with the numbers written in."""
+    im = ax.imshow(values, origin="lower", cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(len(lrs)), [f"{v:g}" for v in lrs])
+    ax.set_yticks(range(len(scales)), [f"{v:g}" for v in scales])
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel("init std (normal)")
+    ax.set_title(title, fontsize=10)
+    for i in range(len(scales)):
+        for j in range(len(lrs)):
+            v = values[i, j]
+            ax.text(j, i, "-" if not np.isfinite(v) else fmt.format(v), ha="center", va="center",
+                    color="white" if (np.isfinite(v) and v < (vmin + vmax) / 2) else "black", fontsize=9)
+    return im

@@ -1,0 +1,132 @@
+"""Notebook 04: the multi-setting sweep, the explorer and the exercise checks."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from rnnlib import SimpleRNN, SGD  # noqa: E402
+from rnnlib.activations import ACTIVATIONS  # noqa: E402
+from rnnlib.exercises import ch04 as ex  # noqa: E402
+from rnnlib.experiments import SEED001, adder_test_set, run_adder, summarize  # noqa: E402
+from rnnlib.explorers import ch04 as explorer  # noqa: E402
+from rnnlib.sweeps import PerModelSGD, _per_model, probe_diagnostics, run_settings, setting, table  # noqa: E402
+
+SMALL_TEST = adder_test_set(n=32)
+
+
+def test_setting_defaults_labels_and_errors():
+    s = setting()
+    assert s["activation"] == "sigmoid" and s["lr"] == 0.1 and s["init_std"] == 1.0
+    assert s["label"] == "sigmoid, normal 1, lr 0.1"
+    assert setting(clip=1.0, lecture_output_bug=True)["label"].endswith("clip 1, lecture bug")
+    with pytest.raises(ValueError, match="unknown setting keys"):
+        setting(learning_rate=1.0)
+    with pytest.raises(ValueError, match="unknown activation"):
+        setting(activation="gelu")
+
+
+def test_one_setting_reproduces_run_adder():
+    config = dict(SEED001, steps=60)
+    model, hist = run_adder(range(3), test_set=SMALL_TEST, eval_every=20, **config)
+    sweep = run_settings([setting(), setting(init_std=0.1)], seeds=range(3), steps=60, eval_every=20,
+                         test_set=SMALL_TEST)
+    assert np.allclose(sweep.model.params["W"][:3], model.params["W"])
+    assert np.allclose(sweep.parts[0].loss, hist.loss)
+    assert np.allclose(sweep.parts[0].evals["accuracy"], hist.evals["accuracy"])
+
+
+@pytest.mark.parametrize("kw", [dict(activation="tanh", lr=1.0), dict(activation="relu", init="identity", lr=0.01, clip=1.0),
+                                dict(lecture_output_bug=True)])
+def test_mixed_settings_equal_separate_runs(kw):
+    """A setting trained next to others gives the same numbers as trained alone."""
+    other = setting(activation="sigmoid", init="he", lr=0.3)
+    mixed = run_settings([other, setting(**kw)], seeds=[4, 5], steps=40, eval_every=20, test_set=SMALL_TEST)
+    alone = run_settings([setting(**kw)], seeds=[4, 5], steps=40, eval_every=20, test_set=SMALL_TEST)
+    assert np.allclose(mixed.parts[1].loss, alone.parts[0].loss)
+    for k in alone.diag:
+        assert np.allclose(mixed.diag[k][:, 1], alone.diag[k][:, 0]), k
+    assert mixed.part(setting(**kw)["label"]) is mixed.parts[1]
+
+
+def test_duplicate_labels_rejected():
+    with pytest.raises(ValueError, match="unique"):
+        run_settings([setting(), setting()], seeds=[0], steps=2, test_set=SMALL_TEST)
+
+
+def test_per_model_sgd_matches_sgd_and_clips():
+    model = SimpleRNN(2, 4, 1, seed=0, n_models=2)
+    rng = np.random.default_rng(0)
+    grads = {k: rng.standard_normal(p.shape) for k, p in model.params.items()}
+    a = {k: p.copy() for k, p in model.params.items()}
+    b = {k: p.copy() for k, p in model.params.items()}
+    PerModelSGD([0.1, 0.1], [np.inf, 0.5]).step(a, grads)
+    SGD(0.1, clip=0.5).step(b, grads)
+    SGD(0.1).step(model.params, grads)
+    for k in a:
+        assert np.allclose(a[k][0], model.params[k][0]) and np.allclose(a[k][1], b[k][1])
+
+
+def test_per_model_activation_blocks():
+    f = _per_model([np.array([1, 1, 0, 0], bool), np.array([0, 0, 1, 1], bool)], "mix",
+                   [ACTIVATIONS["tanh"].forward, ACTIVATIONS["relu"].forward],
+                   [ACTIVATIONS["tanh"].grad, ACTIVATIONS["relu"].grad])
+    u = np.linspace(-2, 2, 4 * 3 * 5).reshape(4, 3, 5)
+    z = f.forward(u)
+    assert np.allclose(z[:2], np.tanh(u[:2])) and np.allclose(z[2:], np.maximum(u[2:], 0))
+    assert np.allclose(f.grad(u, z)[2:], u[2:] > 0)
+
+
+def test_probe_diagnostics_shapes_and_restore():
+    model = SimpleRNN(2, 5, 1, activation="sigmoid", init_std=10.0, seed=0, n_models=3, bias=False)
+    before = {k: p.copy() for k, p in model.params.items()}
+    X = np.random.default_rng(1).integers(0, 2, (6, 8, 2)).astype(float)
+    T = np.random.default_rng(2).integers(0, 2, (6, 8, 1)).astype(float)
+    d = probe_diagnostics(model, np.full(3, 0.1), X, T, 0.25)
+    assert set(d) == {"saturated", "z_max", "v_abs", "grad_norm", "step_dv"}
+    assert all(v.shape == (3,) for v in d.values())
+    assert np.all(d["saturated"] > 0.3)  # std 10 saturates most sigmoid units
+    for k in before:
+        assert np.array_equal(before[k], model.params[k])
+
+
+def test_table_text():
+    sweep = run_settings([setting()], seeds=[0, 1], steps=20, eval_every=10, test_set=SMALL_TEST)
+    text = table([("default", summarize(sweep.parts[0]))], "seeds 0-1")
+    assert "default" in text and "0/2" in text and text.endswith("seeds 0-1")
+
+
+def test_draw_setting_returns_figure_and_row():
+    fig, summary, text = explorer.draw_setting(steps=40, seeds=range(2))
+    assert summary["seeds"] == 2 and "sigmoid, normal 1, lr 0.1, H 16" in text
+    assert len(fig.axes) == 2
+    plt.close(fig)
+
+
+def test_heatmap_draws_numbers():
+    fig, ax = plt.subplots()
+    explorer.draw_heatmap(ax, np.array([[0.0, 0.5], [1.0, np.nan]]), [0.1, 1], [0.5, 1], "t")
+    assert [t.get_text() for t in ax.texts] == ["0%", "50%", "100%", "-"]
+    plt.close(fig)
+
+
+def test_widget_builds():
+    box = explorer.setting_widget(seeds=range(1))
+    assert len(box.children) == 5
+
+
+@pytest.mark.parametrize("check, right, wrong", [
+    (ex.check_preactivation_std, np.sqrt(40), 40.0),
+    (ex.check_saturation_threshold, 5.99, 4.0),
+    (ex.check_step_ratio, 10, 100),
+    (ex.check_matched_lr, 0.01, 0.001),
+    (ex.check_relu_growth, 1.5 ** 7, 1.5 ** 8),
+])
+def test_exercise_checks(check, right, wrong, capsys):
+    assert check(right) is True
+    assert check(wrong) is False
+    assert check(None) is False
+    assert check("abc") is False
+    out = capsys.readouterr().out
+    assert "Correct." in out and "Not yet" in out
