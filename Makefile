@@ -11,7 +11,7 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider
 
-.PHONY: setup lab test test-unit test-notebooks test-ui notebooks lock clean html
+.PHONY: setup lab test test-unit test-notebooks test-ui notebooks lock clean html bench
 
 setup: $(VENV)/.installed
 
@@ -53,6 +53,11 @@ lock:
 ## html: the executed notebooks as static lecture notes in build/html/ (open build/html/index.html; no network needed to view)
 html: setup
 	$(BIN)/python tools/build_html.py --out build/html notebooks/*.ipynb
+
+## bench: rnnlib vs a minimal NumPy loop vs PyTorch CPU (if installed), end-to-end runs, FLOP rate;
+##        writes benchmarks/results.md and results.png (under 10 min; BENCH_ARGS=--quick for a fast look)
+bench: setup
+	$(TEST_ENV) $(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache *.egg-info rnnlib/__pycache__ tests/__pycache__

@@ -1,0 +1,304 @@
+"""Speed of rnnlib: one training step against the NumPy limit and PyTorch, plus end-to-end runs.
+
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench.py [--quick] [--no-torch]
+
+Writes benchmarks/results.md (tables), results.png (plot) and results.json.
+
+Micro benchmark: one training step (forward, squared error, full BPTT, SGD)
+on 8-bit binary-adder batches, tanh hidden layer, sigmoid output, biases, for
+batch 1/32/256 x hidden 16/160 x n_models 1/10, by
+  rnnlib   SimpleRNN + squared_error + SGD (the public API),
+  minimal  benchmarks/minimal.py: the same math written by hand, the NumPy limit,
+  torch    torch.nn.RNN + Linear, autograd, SGD, float64, one thread (if installed).
+All (case, implementation) blocks are interleaved in every repetition, so a
+busy neighbour slows all of them alike; we report medians over repetitions,
+the interquartile spread, and ratios taken within each repetition.
+
+End to end: the seed-001 hidden-160 comparison (10 seeds x 10,000 steps,
+batch 1, with run_adder's accuracy evaluations) and the whole seed-001
+comparison set (9 settings x 10 seeds), timed; the hidden-160 run's matrix
+FLOP rate against the matrix-multiply peak measured in the same process.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import minimal  # noqa: E402
+from rnnlib import SGD, SimpleRNN  # noqa: E402
+from rnnlib.data import binary_addition  # noqa: E402
+from rnnlib.experiments import run_adder  # noqa: E402
+from rnnlib.losses import squared_error  # noqa: E402
+
+try:
+    import torch_step
+except ImportError:  # torch is optional
+    torch_step = None
+
+N_BITS, LR = 8, 0.1
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    text = f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    return text + f"; Python {platform.python_version()}, NumPy {np.__version__}"
+
+
+def matmul_peak(n=512, reps=7):
+    """Best achieved float64 GFLOP/s of an n x n matrix product (one BLAS thread)."""
+    rng = np.random.default_rng(0)
+    A, B = rng.normal(size=(n, n)), rng.normal(size=(n, n))
+    C = np.empty((n, n))
+    best = np.inf
+    for _ in range(reps):
+        t = time.perf_counter()
+        np.matmul(A, B, out=C)
+        best = min(best, time.perf_counter() - t)
+    return 2 * n ** 3 / best / 1e9
+
+
+def adder_batch(B, E, seed=0):
+    X, D = binary_addition(B * (E or 1), N_BITS, np.random.default_rng(seed))
+    if E:
+        X, D = X.reshape(E, B, N_BITS, 2), D.reshape(E, B, N_BITS, 1)
+    return X, D
+
+
+def make_steps(B, H, E, use_torch):
+    """{implementation: a function running one training step} for one case."""
+    X, D = adder_batch(B, E)
+    model, opt = SimpleRNN(2, H, 1, activation="tanh", output_activation="sigmoid", n_models=E), SGD(LR)
+
+    def rnnlib_step():
+        loss, dY = squared_error(model.forward(X), D)
+        model.backward(dY)
+        opt.step(model.params, model.grads)
+
+    P = minimal.init(2, H, 1, E)
+    steps = {"rnnlib": rnnlib_step, "minimal": lambda: minimal.train_step(P, X, D, LR)}
+    if use_torch:
+        tm = torch_step.TorchAdder(2, H, 1, E, lr=LR)
+        batches = tm.data(X, D)
+        steps["torch"] = lambda: tm.step(batches)
+    return steps
+
+
+def time_block(fn, n):
+    t = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return (time.perf_counter() - t) / n
+
+
+def micro(cases, use_torch, reps, block):
+    """Interleaved timings: {case: {impl: array of per-step seconds, one per repetition}}."""
+    runners, inner = {}, {}
+    for case in cases:
+        runners[case] = make_steps(*case, use_torch)
+        for name, fn in runners[case].items():
+            fn()  # warm up
+            once = time_block(fn, 1)
+            inner[case, name] = max(1, int(block / max(once, 1e-7)))
+    times = {case: {name: [] for name in runners[case]} for case in cases}
+    for r in range(reps):
+        for case in cases:
+            names = list(runners[case])
+            if r % 2:
+                names.reverse()  # alternate the order inside a case
+            for name in names:
+                times[case][name].append(time_block(runners[case][name], inner[case, name]))
+        print(f"  repetition {r + 1}/{reps} done", flush=True)
+    return {c: {k: np.array(v) for k, v in d.items()} for c, d in times.items()}
+
+
+def step_flops(B, H, E, n_in=2, n_out=1, T=N_BITS):
+    """Matrix-product FLOPs of one training step (forward + BPTT, with dX), all models."""
+    return (E or 1) * T * B * 6 * (n_in * H + H * H + H * n_out)
+
+
+def forward_flops(B, H, E, n_in=2, n_out=1, T=N_BITS):
+    return (E or 1) * T * B * 2 * (n_in * H + H * H + H * n_out)
+
+
+SEED001_SET = [  # (label, run_adder keywords): every comparison of seed 001, lecture setup otherwise
+    ("default: sigmoid, normal std 1, lr 0.1, hidden 16", {}),
+    ("init std 0.1", dict(init_std=0.1)),
+    ("init std 10", dict(init_std=10.0)),
+    ("xavier", dict(init="xavier")),
+    ("he", dict(init="he")),
+    ("tanh hidden", dict(activation="tanh")),
+    ("relu hidden", dict(activation="relu")),
+    ("lr 1", dict(lr=1.0)),
+    ("hidden 160", dict(n_hidden=160)),
+]
+
+
+def end_to_end(steps, peak_before):
+    out = {}
+    seeds = range(10)
+    t = time.perf_counter()
+    _, hist = run_adder(seeds=seeds, n_hidden=160, steps=steps)
+    sec = time.perf_counter() - t
+    n_evals = len(hist.eval_steps)
+    flops = steps * step_flops(1, 160, 10) + n_evals * forward_flops(512, 160, 10)
+    out["h160"] = dict(seconds=sec, steps=steps, gflops=flops / sec / 1e9, n_evals=n_evals)
+    print(f"  hidden-160 study: {sec:.1f} s, {flops / sec / 1e9:.2f} GFLOP/s", flush=True)
+    rows = []
+    t_all = time.perf_counter()
+    for label, kw in SEED001_SET:
+        t = time.perf_counter()
+        run_adder(seeds=seeds, steps=steps, **kw)
+        rows.append((label, time.perf_counter() - t))
+        print(f"  {label}: {rows[-1][1]:.1f} s", flush=True)
+    out["set"] = dict(rows=rows, seconds=time.perf_counter() - t_all, steps=steps)
+    out["peak_after"] = matmul_peak()
+    out["peak"] = max(peak_before, out["peak_after"])
+    return out
+
+
+def q(a, p):
+    return float(np.percentile(a, p))
+
+
+def fmt_ms(a):
+    return f"{np.median(a) * 1e3:.3g} ({q(a, 25) * 1e3:.3g}-{q(a, 75) * 1e3:.3g})"
+
+
+def case_name(c):
+    B, H, E = c
+    return f"B={B} H={H} E={E or 1}"
+
+
+def report(times, e2e, peak, args, wall):
+    impls = ["rnnlib", "minimal"] + (["torch"] if any("torch" in d for d in times.values()) else [])
+    lines = [f"# rnnlib speed ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
+             f"Machine: {machine()}; one BLAS thread (OPENBLAS_NUM_THREADS=1)"
+             + (f"; PyTorch {torch_step.torch.__version__} (1 thread)" if "torch" in impls else "; PyTorch not installed")
+             + ".", "",
+             f"One training step (forward, squared error, full BPTT, SGD) on 8-bit adder batches, tanh hidden, "
+             f"sigmoid output. Milliseconds per step: median (interquartile range) of {args.reps} interleaved "
+             f"repetitions. Ratios are medians of per-repetition ratios (< 1.1 and > 1 are the targets).", "",
+             "| case | " + " | ".join(f"{i} ms" for i in impls) + " | rnnlib / minimal"
+             + (" | torch / rnnlib" if "torch" in impls else "") + " |",
+             "|---" * (len(impls) + 2 + ("torch" in impls)) + "|"]
+    summary = {"cases": {}}
+    for c, d in times.items():
+        r_min = float(np.median(d["rnnlib"] / d["minimal"]))
+        row = f"| {case_name(c)} | " + " | ".join(fmt_ms(d[i]) for i in impls) + f" | {r_min:.2f}"
+        entry = {i: float(np.median(d[i])) for i in impls}
+        entry["rnnlib/minimal"] = r_min
+        if "torch" in impls:
+            r_t = float(np.median(d["torch"] / d["rnnlib"]))
+            row += f" | {r_t:.2f}"
+            entry["torch/rnnlib"] = r_t
+        lines.append(row + " |")
+        summary["cases"][case_name(c)] = entry
+    lines += ["", "Ten seeds at once (n_models=10) against one model, same batch and hidden size "
+              "(target: at most 2x):", "", "| batch | hidden | rnnlib E=10 / E=1 | minimal E=10 / E=1 |", "|---|---|---|---|"]
+    seeds_ratio = {}
+    for (B, H, E), d in times.items():
+        if E and (B, H, None) in times:
+            one = times[B, H, None]
+            ra = float(np.median(d["rnnlib"] / one["rnnlib"]))
+            rm = float(np.median(d["minimal"] / one["minimal"]))
+            seeds_ratio[f"B={B} H={H}"] = ra
+            lines.append(f"| {B} | {H} | {ra:.2f} | {rm:.2f} |")
+    summary["seeds_ratio"] = seeds_ratio
+    # the training-step FLOP rate of the hidden-160, 10-seed, batch-1 case
+    k = (1, 160, 10)
+    step_rate = step_flops(*k) / np.median(times[k]["rnnlib"]) / 1e9 if k in times else float("nan")
+    lines += ["", f"Matrix-multiply peak measured in this run (512 x 512 float64 product, best of 7): "
+              f"**{peak:.1f} GFLOP/s**.", ""]
+    summary.update(peak=peak, step_rate_h160=step_rate)
+    if e2e:
+        h = e2e["h160"]
+        lines += ["End to end (seed-001 setup: sigmoid hidden, no biases, batch 1, lr 0.1, "
+                  f"seeds 0-9 as one n_models=10 run, {h['steps']:,} steps, accuracy on 512 sums every 100 steps):", "",
+                  "| run | seconds | matrix GFLOP/s | share of peak |", "|---|---|---|---|",
+                  f"| hidden-160 study (run_adder) | {h['seconds']:.1f} | {h['gflops']:.2f} | {h['gflops'] / peak:.0%} |",
+                  f"| training step alone, B=1 H=160 E=10 (micro) | {np.median(times[k]['rnnlib']) * h['steps']:.1f} "
+                  f"| {step_rate:.2f} | {step_rate / peak:.0%} |" if k in times else "", "",
+                  f"The full seed-001 comparison set, {len(e2e['set']['rows'])} settings x 10 seeds x "
+                  f"{e2e['set']['steps']:,} steps, one run_adder call per setting: "
+                  f"**{e2e['set']['seconds']:.0f} s** in all.", "", "| setting | seconds |", "|---|---|"]
+        lines += [f"| {label} | {s:.1f} |" for label, s in e2e["set"]["rows"]]
+        summary["e2e"] = e2e
+    lines += ["", f"Benchmark wall time: {wall / 60:.1f} min ({'--quick' if args.quick else 'full'} run)."]
+    return "\n".join(l for l in lines if l is not None) + "\n", summary
+
+
+def plot(times, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    cases = list(times)
+    impls = [i for i in ("rnnlib", "minimal", "torch") if i in times[cases[0]]]
+    fig, ax = plt.subplots(figsize=(10, 4))
+    x = np.arange(len(cases))
+    w = 0.8 / len(impls)
+    for j, name in enumerate(impls):
+        med = np.array([np.median(times[c][name]) for c in cases]) * 1e3
+        lo = med - np.array([q(times[c][name], 25) for c in cases]) * 1e3
+        hi = np.array([q(times[c][name], 75) for c in cases]) * 1e3 - med
+        ax.bar(x + (j - (len(impls) - 1) / 2) * w, med, w, yerr=[lo, hi], label=name, capsize=2)
+    ax.set_yscale("log")
+    ax.set_xticks(x, [case_name(c).replace(" ", "\n") for c in cases], fontsize=8)
+    ax.set_ylabel("ms per training step (log)")
+    ax.set_title("One training step (forward, BPTT, SGD) on the binary adder; bars: median, whiskers: IQR")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions, end to end with 1,000 steps")
+    ap.add_argument("--no-torch", action="store_true", help="skip PyTorch even when it is installed")
+    ap.add_argument("--no-e2e", action="store_true", help="skip the end-to-end runs")
+    ap.add_argument("--reps", type=int, default=None, help="repetitions (default 9, --quick 3)")
+    ap.add_argument("--out", default=str(HERE), help="directory for results.md/.png/.json")
+    args = ap.parse_args()
+    args.reps = args.reps or (3 if args.quick else 9)
+    use_torch = torch_step is not None and not args.no_torch
+    start = time.perf_counter()
+    print(machine(), "| torch:", "yes" if use_torch else "no", flush=True)
+    peak = matmul_peak()
+    print(f"matmul peak {peak:.1f} GFLOP/s", flush=True)
+    cases = [(B, H, E) for H in (16, 160) for B in (1, 32, 256) for E in (None, 10)]
+    times = micro(cases, use_torch, args.reps, block=0.02 if args.quick else 0.05)
+    e2e = None
+    if not args.no_e2e:
+        print("end to end", flush=True)
+        e2e = end_to_end(1000 if args.quick else 10_000, peak)
+        peak = e2e["peak"]
+    out = Path(args.out)
+    text, summary = report(times, e2e, peak, args, time.perf_counter() - start)
+    (out / "results.md").write_text(text)
+    (out / "results.json").write_text(json.dumps(summary, indent=1, default=float))
+    plot(times, out / "results.png")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
