@@ -35,6 +35,11 @@ def _flat(A):
     return A.reshape(A.shape[:-3] + (-1, A.shape[-1]))
 
 
+def _steps(A):
+    """(E?, T, B, n) -> a (T, E?, B, n) view of the same memory: A_[t] is step t."""
+    return np.swapaxes(A, 0, -3)  # at most one model axis, so a swap is the move (and far cheaper)
+
+
 def _time_major(A):
     """(..., B, T, n) -> (..., T, B, n), contiguous."""
     return np.ascontiguousarray(np.swapaxes(A, -3, -2))
@@ -111,7 +116,7 @@ class SimpleRNN:
             raise ValueError(f"X must have n_in={self.n_in} features in its last axis, got shape {X.shape}")
         if X.shape[-2] < 1 or X.shape[-3] < 1:
             raise ValueError(f"X needs at least one sequence and one time step, got shape {X.shape}")
-        if not np.all(np.isfinite(X)):
+        if not np.isfinite(X).all():
             raise ValueError("X contains NaN or inf")
         return X
 
@@ -143,10 +148,13 @@ class SimpleRNN:
         # The input term x^t W_in + b of every step at once, then the recurrence.
         U = (_flat(Xt) @ p["W_in"]).reshape(self.lead + (T, B, self.n_hidden)) + p["b"][..., None, None, :]
         Z_all = np.empty(self.lead + (T + 1, B, self.n_hidden))   # z^0, z^1, ..., z^T
-        Z_all[..., 0, :, :] = h0
+        # U_[t], Z_[t]: step t of U and Z_all (time-first views, cheaper to index).
+        U_, Z_, W = _steps(U), _steps(Z_all), p["W"]
+        Z_[0] = h0
         for t in range(T):
-            U[..., t, :, :] += Z_all[..., t, :, :] @ p["W"]
-            Z_all[..., t + 1, :, :] = f(U[..., t, :, :])
+            u = U_[t]
+            u += Z_[t] @ W
+            Z_[t + 1] = f(u)
         Z = Z_all[..., 1:, :, :]
         V = (_flat(Z) @ p["W_out"]).reshape(self.lead + (T, B, self.n_out)) + p["c"][..., None, None, :]
         Y = self.g.forward(V)
@@ -173,7 +181,7 @@ class SimpleRNN:
         if dY.shape != np.swapaxes(Y, -3, -2).shape:
             raise ValueError(f"dY must have the shape of the last forward's Y, "
                              f"{np.swapaxes(Y, -3, -2).shape}, got {dY.shape}")
-        if not np.all(np.isfinite(dY)):
+        if not np.isfinite(dY).all():
             raise ValueError("dY contains NaN or inf")
         if truncate is not None:
             truncate = _positive_int("truncate", truncate)
@@ -184,25 +192,37 @@ class SimpleRNN:
         dZ_out = (_flat(dV) @ _T(p["W_out"])).reshape(U.shape)  # delta_out^t W_out^T
         fprime = self.f.grad(U, Z)
         Delta = np.empty_like(U)                           # delta^t, all t
-        # G holds the error arriving at u^t. Full BPTT needs only its sum (one
-        # slot). Truncated BPTT keeps one slot per origin step t, t+1, ...,
-        # t+k-1, so the slot that has travelled k steps can be dropped.
-        G = np.zeros((1,) + U.shape[:-3] + U.shape[-2:])
         W_T = _T(p["W"])
-        for t in reversed(range(T)):
-            back = G @ W_T                                 # delta^{t+1} W^T, per slot
-            if truncate is None:
-                G = (back + dZ_out[..., t, :, :]) * fprime[..., t, :, :]
-            else:
-                G = np.concatenate([dZ_out[None, ..., t, :, :], back[: truncate - 1]]) * fprime[..., t, :, :]
-            np.sum(G, axis=0, out=Delta[..., t, :, :])
+        # Time-first views: dZ_out_[t] is step t of dZ_out, and so on.
+        dZ_out_, fprime_, Delta_ = _steps(dZ_out), _steps(fprime), _steps(Delta)
+        if truncate is None:
+            # delta^T has no later step; then delta^t = (delta^{t+1} W^T + delta_out^t W_out^T) f'(u^t).
+            np.multiply(dZ_out_[T - 1], fprime_[T - 1], out=Delta_[T - 1])
+            for t in reversed(range(T - 1)):
+                back = Delta_[t + 1] @ W_T                 # delta^{t+1} W^T
+                back += dZ_out_[t]
+                np.multiply(back, fprime_[t], out=Delta_[t])
+        else:
+            # G holds the error arriving at u^t, one slot per origin step t,
+            # t+1, ..., t+k-1, so the slot that has travelled k steps can be
+            # dropped; delta^t is the sum of the slots.
+            G = np.zeros((1,) + U.shape[:-3] + U.shape[-2:])
+            for t in reversed(range(T)):
+                back = G @ W_T                             # delta^{t+1} W^T, per slot
+                G = np.concatenate([dZ_out_[t][None], back[: truncate - 1]]) * fprime_[t]
+                np.sum(G, axis=0, out=Delta_[t])
 
         g, flat_Delta = self.grads, _flat(Delta)
-        g["W_in"][...] = _T(_flat(Xt)) @ flat_Delta
-        g["W"][...] = _T(_flat(Z_all[..., :-1, :, :])) @ flat_Delta
-        g["W_out"][...] = _T(_flat(Z)) @ _flat(dV)
-        g["b"][...] = flat_Delta.sum(axis=-2) if self.bias else 0.0
-        g["c"][...] = _flat(dV).sum(axis=-2) if self.bias else 0.0
+        # Gradients summed over all steps and sequences, written into the grads arrays.
+        np.matmul(_T(_flat(Xt)), flat_Delta, out=g["W_in"])
+        np.matmul(_T(_flat(Z_all[..., :-1, :, :])), flat_Delta, out=g["W"])
+        np.matmul(_T(_flat(Z)), _flat(dV), out=g["W_out"])
+        if self.bias:
+            np.sum(flat_Delta, axis=-2, out=g["b"])
+            np.sum(_flat(dV), axis=-2, out=g["c"])
+        else:
+            g["b"][...] = 0.0
+            g["c"][...] = 0.0
         self.dh0 = Delta[..., 0, :, :] @ W_T
         dX = np.swapaxes((flat_Delta @ _T(p["W_in"])).reshape(U.shape[:-1] + (self.n_in,)), -3, -2)
         return dX.sum(axis=0) if dX.ndim > Xt.ndim else dX
