@@ -63,8 +63,8 @@ def check_blind_step(k):
     """Exercise 4. With windows of L = 10, the first free-running step whose input window holds no true value."""
     if (m := _missing(k)) is not None:
         return m
-    return verdict(int(k) == 11, "step 1 sees 10 true values; each step drops one true value and adds a "
-                                 "prediction; count until the window holds predictions only, then one more step")
+    return verdict(int(k) == 11, "step 1 sees 10 true values, step 2 sees 9 and one prediction, "
+                                 "step k sees 10 - (k - 1) true values: when is that 0?")
 
 
 def check_detach(answer):
