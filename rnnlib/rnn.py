@@ -178,9 +178,9 @@ class SimpleRNN:
             raise ValueError("backward needs a forward pass first")
         Xt, U, Z_all, V, Y = self._cache
         dY = np.asarray(dY, dtype=float)
-        if dY.shape != np.swapaxes(Y, -3, -2).shape:
-            raise ValueError(f"dY must have the shape of the last forward's Y, "
-                             f"{np.swapaxes(Y, -3, -2).shape}, got {dY.shape}")
+        shape = Y.shape[:-3] + (Y.shape[-2], Y.shape[-3], Y.shape[-1])   # Y batch-first
+        if dY.shape != shape:
+            raise ValueError(f"dY must have the shape of the last forward's Y, {shape}, got {dY.shape}")
         if not np.isfinite(dY).all():
             raise ValueError("dY contains NaN or inf")
         if truncate is not None:
@@ -218,8 +218,8 @@ class SimpleRNN:
         np.matmul(_T(_flat(Z_all[..., :-1, :, :])), flat_Delta, out=g["W"])
         np.matmul(_T(_flat(Z)), _flat(dV), out=g["W_out"])
         if self.bias:
-            np.sum(flat_Delta, axis=-2, out=g["b"])
-            np.sum(_flat(dV), axis=-2, out=g["c"])
+            np.add.reduce(flat_Delta, axis=-2, out=g["b"])  # = np.sum, without its Python wrapper
+            np.add.reduce(_flat(dV), axis=-2, out=g["c"])
         else:
             g["b"][...] = 0.0
             g["c"][...] = 0.0
