@@ -230,11 +230,14 @@ def run_settings(settings, seeds=range(10), n_hidden=16, steps=10_000, batch_siz
 
 def table(rows, seeds_note=""):
     """Aligned text table of (label, summary dict from ``rnnlib.experiments.summarize``) rows."""
-    head = f"{'setting':<34} {'seeds':>5} {'solved':>7} {'median steps':>13} {'final acc':>9} {'diverged':>8}"
+    rows = list(rows)
+    w = max([len("setting")] + [len(label) for label, _ in rows])
+    head = f"{'setting':<{w}} {'seeds':>5} {'solved':>7} {'median steps':>13} {'final acc':>9} {'diverged':>8}"
     lines = [head, "-" * len(head)]
     for label, r in rows:
         med = "-" if not np.isfinite(r["median_steps"]) else f"{r['median_steps']:.0f}"
-        lines.append(f"{label:<34} {r['seeds']:>5} {r['solved']:>3}/{r['seeds']:<3} {med:>13} "
+        solved = f"{r['solved']}/{r['seeds']}"
+        lines.append(f"{label:<{w}} {r['seeds']:>5} {solved:>7} {med:>13} "
                      f"{r['final_accuracy']:>9.3f} {r['diverged']:>8}")
     if seeds_note:
         lines.append(seeds_note)
