@@ -99,6 +99,7 @@ def log_lines(history, watched, a, b, model=0, every=500):
 # ------------------------------------------------------------------------------ explorer
 INITS = ("xavier", "normal", "he", "orthogonal", "identity")
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
+LEARNING_RATES = (0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
 DEFAULTS = dict(lr=RECIPE["lr"], init="xavier", activation="tanh", n_hidden=16, batch_size=8, steps=300)
 
 
@@ -106,11 +107,32 @@ def explore(lr=0.3, init="xavier", activation="tanh", n_hidden=16, batch_size=8,
             seeds=range(5), progress=None):
     """Train ``len(seeds)`` adders of one setting (binary cross-entropy, biases,
     init std or gain 1, data seed 2024), evaluating 40 times along the way.
-    Returns (History, summary dict as from ``rnnlib.experiments.summarize``)."""
-    cfg = dict(RECIPE, lr=lr, init=init, activation=activation, n_hidden=n_hidden,
-               batch_size=batch_size, steps=steps)
-    _, history, _ = train_adder(seeds, eval_every=max(int(steps) // 40, 1), progress=progress, **cfg)
-    return history, summarize(history)
+    Returns (History, summary dict as from ``rnnlib.experiments.summarize``).
+
+    The last few settings are remembered (training is deterministic), so
+    returning to a setting, or the widget's first draw of the default that the
+    static figure has just trained, costs nothing."""
+    key = (float(lr), init, activation, int(n_hidden), int(batch_size), int(steps), tuple(int(s) for s in seeds))
+    if key not in _CACHE:
+        cfg = dict(RECIPE, lr=key[0], init=init, activation=activation, n_hidden=key[3],
+                   batch_size=key[4], steps=key[5])
+        _, history, _ = train_adder(key[6], eval_every=max(key[5] // 40, 1), progress=progress, **cfg)
+        _CACHE[key] = (history, summarize(history))
+        if len(_CACHE) > 16:
+            _CACHE.pop(next(iter(_CACHE)))
+    return _CACHE[key]
+
+
+_CACHE = {}  # setting -> (History, summary), oldest first
+
+
+def chunked_accuracy(model, X, Y, chunk=512):
+    """``exact_accuracy`` of every model on many sums, ``chunk`` sums at a time
+    (a forward pass keeps every hidden state: 16,384 sums at once would need
+    hundreds of MB). Returns an (E,) array or a float."""
+    n = X.shape[0]
+    return sum(exact_accuracy(model.forward(X[i:i + chunk]), Y[i:i + chunk]) * len(X[i:i + chunk])
+               for i in range(0, n, chunk)) / n
 
 
 def draw_explorer(lr=0.3, init="xavier", activation="tanh", n_hidden=16, batch_size=8, steps=300,
@@ -150,8 +172,8 @@ def explorer_widget(seeds=range(5)):
     from ..progress import progress_bar
 
     style = {"description_width": "initial"}
-    lr = widgets.FloatLogSlider(value=DEFAULTS["lr"], base=10, min=-2, max=0.5, step=0.1,
-                                description="learning rate", continuous_update=False, style=style)
+    lr = widgets.SelectionSlider(options=LEARNING_RATES, value=DEFAULTS["lr"], description="learning rate",
+                                 continuous_update=False, style=style)
     init = widgets.Dropdown(options=INITS, value=DEFAULTS["init"], description="init")
     activation = widgets.ToggleButtons(options=ACTIVATIONS, value=DEFAULTS["activation"], description="f")
     n_hidden = widgets.IntSlider(value=DEFAULTS["n_hidden"], min=2, max=64, step=2, description="hidden H",
@@ -168,7 +190,7 @@ def explorer_widget(seeds=range(5)):
         start = time.perf_counter()
         fig, summary = draw_explorer(lr, init, activation, n_hidden, batch_size, steps, seeds, update)
         bar.close()
-        info.value = f"{len(list(seeds))} seeds retrained in {time.perf_counter() - start:.1f} s"
+        info.value = f"{len(list(seeds))} seeds: trained (or recalled) and drawn in {time.perf_counter() - start:.1f} s"
         plt.show()
 
     out = widgets.interactive_output(show, {"lr": lr, "init": init, "activation": activation,
