@@ -1,0 +1,193 @@
+"""Notebook 03 (the binary adder): the carry probe, seed 003's bug, watched training, explorer, exercises."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from rnnlib import SimpleRNN, squared_error  # noqa: E402
+from rnnlib.data import addition_pairs, binary_addition, from_bits  # noqa: E402
+from rnnlib.exercises import ch03 as ex  # noqa: E402
+from rnnlib.experiments import SEED003, run_adder  # noqa: E402
+from rnnlib.explorers import ch03  # noqa: E402
+from rnnlib.metrics import exact_accuracy  # noqa: E402
+from rnnlib.probe import LinearProbe, carries, carry_chain, long_sums, sum_bits, unit_correlations  # noqa: E402
+
+
+# ---------------------------------------------------------------------------------- probe
+def test_carries_match_integer_arithmetic():
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, 128, (2, 300))
+    X, Y = addition_pairs(a, b, 8)
+    c = carries(X)
+    for t in range(8):
+        low = 2 ** (t + 1)   # carry out of bit t <=> the low t+1 bits overflow
+        np.testing.assert_array_equal(c[:, t], ((a % low) + (b % low)) >= low)
+    np.testing.assert_array_equal(sum_bits(X), Y)
+
+
+def test_carries_rejects_bad_shapes():
+    with pytest.raises(ValueError, match=r"\(n, T, 2\)"):
+        carries(np.zeros((3, 8)))
+
+
+def test_long_sums_are_sums_and_have_a_zero_top_bit():
+    X, Y = long_sums(50, 30, rng=1)
+    assert X.shape == (50, 30, 2) and Y.shape == (50, 30, 1)
+    assert np.all(X[:, -1] == 0)
+    a, b = from_bits(X[..., 0]), from_bits(X[..., 1])
+    np.testing.assert_array_equal(from_bits(Y[..., 0]), a + b)
+    assert long_sums(2, 1000, rng=0)[0].shape == (2, 1000, 2)
+    with pytest.raises(ValueError, match="n_bits"):
+        long_sums(2, 0)
+
+
+def test_carry_chain_is_2_to_the_L_minus_1_plus_1():
+    X, Y = carry_chain(5, 8)
+    assert from_bits(X[0, :, 0]) == 31 and from_bits(X[0, :, 1]) == 1 and from_bits(Y[0, :, 0]) == 32
+    assert carries(X)[0].tolist() == [1, 1, 1, 1, 1, 0, 0, 0]
+    with pytest.raises(ValueError, match="length"):
+        carry_chain(8, 8)
+
+
+def test_unit_correlations():
+    rng = np.random.default_rng(2)
+    c = rng.integers(0, 2, (40, 8)).astype(float)
+    Z = np.stack([2 * c - 1, np.ones_like(c), rng.standard_normal(c.shape), 1 - c], axis=-1)
+    r = unit_correlations(Z, c)
+    assert r.shape == (4,)
+    assert r[0] == pytest.approx(1.0) and r[1] == 0.0 and abs(r[2]) < 0.3 and r[3] == pytest.approx(-1.0)
+    with pytest.raises(ValueError, match="share"):
+        unit_correlations(Z[:10], c)
+
+
+def test_linear_probe_finds_a_direction():
+    rng = np.random.default_rng(3)
+    c = rng.integers(0, 2, (100, 8)).astype(float)
+    mix = rng.standard_normal((3, 5))
+    Z = np.stack([c, rng.standard_normal(c.shape), rng.standard_normal(c.shape)], axis=-1) @ mix
+    probe = LinearProbe().fit(Z[:50], c[:50])
+    assert probe.w.shape == (5,)
+    assert probe.accuracy(Z[50:], c[50:]) == 1.0
+    assert np.allclose(probe.predict(Z[50:]), c[50:])
+
+
+# ------------------------------------------------------------------------ seed 003's bug
+@pytest.mark.parametrize("n_models", [None, 3])
+def test_first_step_output_grad_keeps_only_step_one_for_W_out_and_c(n_models):
+    X, Y = binary_addition(4, 8, rng=5)
+    kw = dict(activation="tanh", init="xavier", seed=0, n_models=n_models)
+    right, buggy, first = SimpleRNN(2, 6, 1, **kw), ch03.FirstStepOutputGrad(2, 6, 1, **kw), SimpleRNN(2, 6, 1, **kw)
+    _, dY = squared_error(right.forward(X), Y)
+    right.backward(dY)
+    buggy.forward(X)
+    buggy.backward(dY)
+    first.forward(X)
+    first.backward(np.where(np.arange(8)[:, None] == 0, dY, 0.0))
+    for k in ("W_out", "c"):
+        np.testing.assert_allclose(buggy.grads[k], first.grads[k], atol=1e-12)
+        assert not np.allclose(buggy.grads[k], right.grads[k])
+    for k in ("W_in", "W", "b"):
+        np.testing.assert_allclose(buggy.grads[k], right.grads[k], atol=1e-12)
+
+
+# ---------------------------------------------------------------------- watched training
+def test_train_adder_equals_run_adder_and_watches():
+    cfg = dict(SEED003, steps=120, n_hidden=8)
+    _, h1 = run_adder([0, 1], eval_every=40, **cfg)
+    model, h2, watched = ch03.train_adder([0, 1], eval_every=40, watch=([13, 100], [33, 27]), **cfg)
+    np.testing.assert_array_equal(h1.loss, h2.loss)
+    np.testing.assert_array_equal(h1.evals["accuracy"], h2.evals["accuracy"])
+    assert watched.shape == (4, 2, 2) and watched.dtype.kind == "i"
+    X, _ = addition_pairs(np.array([13, 100]), np.array([33, 27]), 8)
+    np.testing.assert_array_equal(watched[-1], from_bits(model.forward(X)[..., 0]))
+    lines = ch03.log_lines(h2, watched, [13, 100], [33, 27], model=1, every=40)
+    assert len(lines) == 8 and lines[0].startswith("step     0  ")
+    assert all((" Success : " in ln) or (" Failure : " in ln) for ln in lines)
+    assert ch03.train_adder([0], steps=5, watch=None)[2] is None
+    with pytest.raises(ValueError, match="unknown loss"):
+        ch03.train_adder([0], steps=5, loss="hinge")
+
+
+def test_log_lines_say_success_only_for_right_sums():
+    class H:
+        eval_steps = np.array([0, 500])
+    watched = np.array([[[46, 0]], [[46, 128]]])  # (evals, models, sums)
+    lines = ch03.log_lines(H, watched, [13, 127], [33, 1])
+    assert lines == ["step     0  Success : 13 + 33 = 46", "step     0  Failure : 127 + 1 = 0",
+                     "step   500  Success : 13 + 33 = 46", "step   500  Success : 127 + 1 = 128"]
+
+
+def test_chunked_accuracy_equals_exact_accuracy():
+    model = SimpleRNN(2, 5, 1, seed=0, n_models=2)
+    X, Y = binary_addition(300, 8, rng=1)
+    np.testing.assert_allclose(ch03.chunked_accuracy(model, X, Y, chunk=64), exact_accuracy(model.forward(X), Y))
+
+
+# ----------------------------------------------------------------------------- explorer
+def test_explore_default_solves_and_is_remembered():
+    h, s = ch03.explore(seeds=range(2), steps=200)
+    assert s["seeds"] == 2 and s["solved"] == 2
+    calls = []
+    h2, _ = ch03.explore(seeds=range(2), steps=200, progress=lambda *a: calls.append(a))
+    assert h2 is h and calls == []           # same setting: recalled, not retrained
+
+
+def test_explore_reports_progress_and_handles_every_choice():
+    calls = []
+    h, s = ch03.explore(lr=0.1, init="orthogonal", activation="relu", n_hidden=4, batch_size=2, steps=40,
+                        seeds=[7], progress=lambda step, steps, ev: calls.append(step))
+    assert h.steps == 40 and calls[0] == 0 and calls[-1] == 40
+    assert 0 <= s["solve_rate"] <= 1
+
+
+def test_draw_explorer_draws_two_panels():
+    fig, s = ch03.draw_explorer(seeds=range(2), steps=200)
+    assert len(fig.axes) == 2 and "2/2 seeds" in fig._suptitle.get_text()
+    plt.close(fig)
+    fig, s = ch03.draw_explorer(lr=0.01, seeds=range(2), steps=100)   # too slow to solve: still drawn
+    assert s["solved"] == 0 and "0/2 seeds" in fig._suptitle.get_text()
+    plt.close(fig)
+
+
+def test_explorer_widget_has_the_six_controls():
+    import ipywidgets as widgets
+
+    box = ch03.explorer_widget(seeds=range(2))
+    controls = {}
+
+    def walk(w):
+        if isinstance(w, widgets.Box):
+            for child in w.children:
+                walk(child)
+        elif getattr(w, "description", ""):
+            controls[w.description] = w
+
+    walk(box)
+    assert set(controls) == {"learning rate", "init", "f", "hidden H", "batch size", "steps"}
+    assert controls["learning rate"].value == ch03.DEFAULTS["lr"]
+    assert all(not getattr(w, "continuous_update", False) for w in controls.values())
+
+
+# ---------------------------------------------------------------------------- exercises
+def test_exercise_checks(capsys):
+    X = addition_pairs(np.array([13]), np.array([33]), 8)[0][0]
+    assert ex.check_encoding(X) and not ex.check_encoding(X[::-1]) and not ex.check_encoding(None)
+    assert not ex.check_encoding(np.zeros((2, 8)))
+    assert "most significant first" in capsys.readouterr().out
+
+    def carry_bits(a, b, n_bits):
+        out, c = [], 0
+        for t in range(n_bits):
+            c = int(((a >> t) & 1) + ((b >> t) & 1) + c >= 2)
+            out.append(c)
+        return out
+
+    assert ex.check_carry_function(carry_bits)
+    assert not ex.check_carry_function(lambda a, b, n: [0] * n)
+    assert not ex.check_carry_function(lambda a, b, n: 1 / 0)
+    assert ex.check_msb_first_step(8) and not ex.check_msb_first_step(1)
+    assert ex.check_longest_chain(7) and not ex.check_longest_chain(8)
+    assert not ex.check_longest_chain(None)
