@@ -131,8 +131,7 @@ class Lab:
                  f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
                  "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False"]
                 + (["--allow-root"] if os.geteuid() == 0 else []),  # CI runs as root
-                env=env, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True)
+                env=env, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             if self.wait_ready():
                 return
             self.stop()
@@ -169,11 +168,11 @@ class Lab:
             except Exception:
                 pass
         if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.terminate()  # the server shuts its kernels down on SIGTERM
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.kill()
                 self.proc.wait()
         self.log.close()
 
@@ -184,6 +183,9 @@ class Lab:
 
 @pytest.fixture(scope="session")
 def lab(request):
+    def interrupt(signum, frame):  # `kill` or a CI timeout: still run the teardown below
+        raise KeyboardInterrupt(f"signal {signum}")
+    signal.signal(signal.SIGTERM, interrupt)
     server = Lab(NOTEBOOKS)
     yield server
     server.close()
@@ -253,6 +255,31 @@ JS_STATE = """
 """
 
 
+JS_HOOK = """
+(path) => {
+  // Record every error and stderr message the kernel sends, wherever the page routes it
+  // (a cell, an Output widget, or the log console for callbacks outside any output area).
+  for (const w of window.jupyterapp.shell.widgets('main')) {
+    if (!(w.context && w.context.path === path) || w.__uiHooked) continue;
+    w.__uiHooked = true;
+    window.__uiIopub = window.__uiIopub || [];
+    w.sessionContext.iopubMessage.connect((_, msg) => {
+      const t = msg.header.msg_type, c = msg.content;
+      if (t === 'error')
+        window.__uiIopub.push('error ' + c.ename + ': ' + c.evalue + ' (from ' + msg.parent_header.msg_type + ')');
+      else if (t === 'stream' && c.name === 'stderr')
+        window.__uiIopub.push('stderr ' + JSON.stringify(String(c.text).slice(0, 400)) + ' (from ' + msg.parent_header.msg_type + ')');
+    });
+  }
+}
+"""
+
+
+# ipykernel's notes when the page's widget manager asks for comms before the kernel has any
+# (`jupyter.widget.control` before ipywidgets is imported): harmless, and the learner never sees them.
+BENIGN = re.compile(r'^stderr "No such comm( target registered)?: ')
+
+
 class Notebook:
     """One notebook open in its own browser page."""
 
@@ -260,7 +287,7 @@ class Notebook:
         self.lab, self.path = lab, path
         self.name = path.stem
         self.rel = f"{path.parent.name}/{path.name}"  # path inside the server root
-        self.saved = json.loads(path.read_text())["cells"]
+        self.saved = json.loads((lab.root / self.rel).read_text())["cells"]  # the copy being run
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.context.set_default_timeout(STARTUP_TIMEOUT * 1000)
         self.page = self.context.new_page()
@@ -268,6 +295,11 @@ class Notebook:
         self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
         self.page.goto(f"{lab.url}/lab/tree/{self.rel}?reset&token={lab.token}")
         self.page.wait_for_function(JS_PANEL, arg=self.rel, polling=500)
+        self.page.evaluate(JS_HOOK, self.rel)
+
+    def kernel_messages(self, since=0):
+        """Error and stderr messages from the kernel (see JS_HOOK), from position `since` on."""
+        return [m for m in self.page.evaluate("() => window.__uiIopub || []")[since:] if not BENIGN.search(m)]
 
     def state(self):
         return self.page.evaluate(JS_STATE, self.rel)
@@ -343,6 +375,24 @@ def problems(cell):
     return found
 
 
+JS_SHOWN_PROBLEMS = """
+(cell) => {
+  // What the learner sees in the cell, widget outputs included (an Output widget renders a nested
+  // output area): error and stderr outputs are rendered with the stderr MIME type.
+  const found = [];
+  for (const o of cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
+    found.push('shows ' + (o.textContent.includes('Traceback') || /Error/.test(o.textContent) ? 'an error' : 'stderr')
+               + ': ' + JSON.stringify(o.textContent.trim().slice(-300)));
+  if (cell.textContent.includes('Error displaying widget')) found.push('shows "Error displaying widget"');
+  return found;
+}
+"""
+
+
+def shown_problems(nb, index):
+    return nb.cell(index).evaluate(JS_SHOWN_PROBLEMS)
+
+
 def widget_cells(saved):
     return [i for i, c in enumerate(saved) if c["cell_type"] == "code"
             and "nbval-ignore-output" in c.get("metadata", {}).get("tags", [])
@@ -394,8 +444,12 @@ def check_notebook(nb, t0):
     shot = nb.shot(full=True)
 
     for c in s["cells"]:
-        for p in problems(c):
+        found = problems(c) or shown_problems(nb, c["index"])  # the model, else what the page shows
+        for p in found:
             failures.append(f"{nb.where(c['index'])}: {p}; screenshot {rel(shot)}")
+    if not failures and nb.kernel_messages():
+        failures += [f"{nb.rel}: kernel sent {m} during Run All, shown in no cell; screenshot {rel(shot)}"
+                     for m in nb.kernel_messages()]
     not_run = [c["index"] for c in s["cells"] if c["type"] == "code" and c["count"] is None]
     if not_run:
         failures.append(f"{nb.where(not_run[0])} and {len(not_run) - 1} more cells did not run; screenshot {rel(shot)}")
@@ -406,7 +460,8 @@ def check_notebook(nb, t0):
 
     # Every widget cell rendered real controls, not the text fallback.
     explorers = []
-    for i in widget_cells(nb.saved):
+    live = {c["index"] for c in s["cells"] if any(WIDGET in o["mimes"] for o in c["outputs"])}
+    for i in sorted(set(widget_cells(nb.saved)) | live):
         cell = nb.cell(i)
         area = cell.locator(".jp-OutputArea")
         n_widgets = area.locator(".jupyter-widgets").count()
@@ -450,6 +505,7 @@ def move_slider(nb, index):
         return (f"{nb.where(index)}: the explorer shows no figure before the slider moved; "
                 f"screenshot {rel(nb.shot('NO-FIGURE', index=index))}", None)
     log_mark = len(nb.lab.log_text())
+    msg_mark = len(nb.kernel_messages())
     handle.scroll_into_view_if_needed()
     handle.focus()
     t = time.monotonic()
@@ -465,9 +521,9 @@ def move_slider(nb, index):
         if s["status"] != "idle":
             return False
         imgs = images(cell)
-        c = s["cells"][index]
         # done when a new figure is there, or when an error shows up (in the cell or the kernel log)
-        return (imgs and imgs != before_imgs) or problems(c) or TRACEBACK.search(nb.lab.log_text()[log_mark:])
+        return ((imgs and imgs != before_imgs) or shown_problems(nb, index) or nb.kernel_messages(msg_mark)
+                or TRACEBACK.search(nb.lab.log_text()[log_mark:]))
 
     try:
         s = nb.wait(changed, CALLBACK_TIMEOUT, f"slider {label!r} {before_value} -> {after_value}")
@@ -477,7 +533,9 @@ def move_slider(nb, index):
     # A second look after a moment of idleness, so a late redraw or error is seen too.
     s = nb.wait_idle(CALLBACK_TIMEOUT, "kernel idle after the slider moved")
     shot = nb.shot(index=index)
-    found = problems(s["cells"][index])
+    found = problems(s["cells"][index]) + shown_problems(nb, index)
+    if not found:  # raised or warned outside the cell's output area: the learner sees only the log console
+        found = [f"kernel sent {m} (not shown in the cell)" for m in nb.kernel_messages(msg_mark)]
     kernel_log = TRACEBACK.search(nb.lab.log_text()[log_mark:])
     if kernel_log:
         tail = nb.lab.log_text()[log_mark:][kernel_log.start():][:600]
