@@ -99,7 +99,7 @@ def test_table_text():
 
 def test_draw_setting_returns_figure_and_row():
     fig, summary, text = explorer.draw_setting(steps=40, seeds=range(2))
-    assert summary["seeds"] == 2 and "sigmoid, normal 1, lr 0.1, H 16" in text
+    assert summary["seeds"] == 2 and "sigmoid, normal 1, lr 1, H 16" in text
     assert len(fig.axes) == 2
     plt.close(fig)
 
@@ -111,9 +111,13 @@ def test_heatmap_draws_numbers():
     plt.close(fig)
 
 
-def test_widget_builds():
+def test_widget_builds_with_the_default_setting():
     box = explorer.setting_widget(seeds=range(1))
     assert len(box.children) == 5
+    init, scale = box.children[0].children
+    lr, hidden = box.children[2].children
+    assert (init.value, scale.value, box.children[1].value, lr.value, hidden.value, box.children[3].value) == \
+        tuple(explorer.DEFAULT[k] for k in ("init", "init_std", "activation", "lr", "n_hidden", "steps"))
 
 
 @pytest.mark.parametrize("check, right, wrong", [

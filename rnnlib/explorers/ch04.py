@@ -16,12 +16,13 @@ from ..plotting import plot_band, smooth
 from ..sweeps import run_settings, setting, table
 
 HIDDEN_SIZES = (4, 8, 16, 32, 64, 160)
-STEPS = (1000, 2000, 5000, 10_000)
+STEPS = (500, 1000, 1500, 3000, 5000, 10_000)
+DEFAULT = dict(init="normal", init_std=1.0, activation="sigmoid", lr=1.0, n_hidden=16, steps=1500)
 EXPLORER_TEST_SET = dict(n=128, seed=12345)
 
 
-def draw_setting(init="normal", init_std=1.0, activation="sigmoid", lr=0.1, n_hidden=16,
-                 steps=1000, seeds=range(8), batch_size=1, progress=None, axes=None):
+def draw_setting(init="normal", init_std=1.0, activation="sigmoid", lr=1.0, n_hidden=16,
+                 steps=1500, seeds=range(8), batch_size=1, progress=None, axes=None):
     """Train ``setting(...)`` on every seed (fresh sums every step, as in seed 001), draw it.
 
     Returns (figure, summary dict from ``summarize``, table text). Accuracy is the share of
@@ -57,21 +58,21 @@ def draw_setting(init="normal", init_std=1.0, activation="sigmoid", lr=0.1, n_hi
 
 def setting_widget(seeds=range(8)):
     """Sliders for init scheme and scale, activation, learning rate, hidden size and steps;
-    every change retrains all seeds (with a progress bar) and redraws."""
+    every change retrains all seeds (with a progress bar) and redraws. Starts at ``DEFAULT``."""
     import ipywidgets as widgets
     from IPython.display import display
 
     from ..progress import progress_bar
 
-    init = widgets.Dropdown(options=INITS, value="normal", description="init")
-    scale = widgets.FloatLogSlider(value=1.0, base=10, min=-2, max=1, step=0.25,
+    init = widgets.Dropdown(options=INITS, value=DEFAULT["init"], description="init")
+    scale = widgets.FloatLogSlider(value=DEFAULT["init_std"], base=10, min=-2, max=1, step=0.25,
                                    description="init std/gain", continuous_update=False)
-    activation = widgets.ToggleButtons(options=("sigmoid", "tanh", "relu"), value="sigmoid", description="f")
-    lr = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=0.5, step=0.25,
+    activation = widgets.ToggleButtons(options=("sigmoid", "tanh", "relu"), value=DEFAULT["activation"], description="f")
+    lr = widgets.FloatLogSlider(value=DEFAULT["lr"], base=10, min=-3, max=0.5, step=0.25,
                                 description="lr", continuous_update=False)
-    hidden = widgets.SelectionSlider(options=HIDDEN_SIZES, value=16, description="hidden",
+    hidden = widgets.SelectionSlider(options=HIDDEN_SIZES, value=DEFAULT["n_hidden"], description="hidden",
                                      continuous_update=False)
-    steps = widgets.SelectionSlider(options=STEPS, value=1000, description="steps", continuous_update=False)
+    steps = widgets.SelectionSlider(options=STEPS, value=DEFAULT["steps"], description="steps", continuous_update=False)
 
     def show(init, init_std, activation, lr, n_hidden, steps):
         bar, callback = progress_bar("training")
