@@ -349,13 +349,23 @@ class Notebook:
             self.cell(index).scroll_into_view_if_needed()
             self.cell(index).screenshot(path=str(path))
         elif full:
-            # The notebook scrolls inside the page: make the window as tall as the notebook.
+            # The notebook scrolls inside the page: hide the file browser, make the window as tall
+            # as the notebook, scroll to the top, and take the picture in parts of at most 6000 px.
+            self.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
             height = self.page.evaluate("""() => {
                 const o = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
                 return o ? o.scrollHeight : 900; }""")
-            self.page.set_viewport_size({"width": 1280, "height": min(int(height) + 200, 16000)})
-            self.page.wait_for_timeout(500)  # let the layout settle before the picture
-            self.page.screenshot(path=str(path))
+            total = min(int(height) + 150, 30000)
+            self.page.set_viewport_size({"width": 1280, "height": total})
+            self.page.evaluate("""() => { for (const o of document.querySelectorAll('.jp-WindowedPanel-outer'))
+                o.scrollTop = 0; }""")
+            self.page.wait_for_timeout(1000)  # let the layout settle before the picture
+            part, top = 1, 0
+            while top < total:
+                name = path if top == 0 else path.with_name(f"{path.stem}__part{part}.png")
+                self.page.screenshot(path=str(name), clip={"x": 0, "y": top, "width": 1280,
+                                                           "height": min(6000, total - top)})
+                part, top = part + 1, top + 6000
             self.page.set_viewport_size({"width": 1280, "height": 900})
         else:
             self.page.screenshot(path=str(path))
@@ -451,7 +461,9 @@ def check_notebook(nb, t0):
     shot = nb.shot(full=True)
 
     for c in s["cells"]:
-        found = problems(c) or shown_problems(nb, c["index"])  # the model, else what the page shows
+        # the cell's outputs, else what the page shows (widget outputs); "Error displaying widget" always
+        shown = shown_problems(nb, c["index"])
+        found = problems(c) + [p for p in shown if "Error displaying widget" in p] if problems(c) else shown
         for p in found:
             failures.append(f"{nb.where(c['index'])}: {p}; screenshot {rel(shot)}")
     if not failures and nb.kernel_messages():
@@ -553,5 +565,6 @@ def move_slider(nb, index):
     if images(cell) == before_imgs:
         return (f"{nb.where(index)}: slider {label!r} {before_value} -> {after_value} did not change the figure; "
                 f"screenshot {rel(shot)}", seconds)
-    note(f"{nb.rel} cell {index}: slider {label!r} {before_value} -> {after_value}, new figure after {seconds:.1f} s")
+    note(f"{nb.rel} cell {index}: slider {label!r} {before_value} -> {after_value}, new figure after {seconds:.1f} s"
+         + (" (slow for a learner: the course aims at about 1 s)" if seconds > 5 else ""))
     return None, seconds
