@@ -134,7 +134,9 @@ class Lab:
             if self.wait_ready():
                 return
             self.stop()
-        raise RuntimeError(f"JupyterLab did not start; see {rel(self.keep_log())}")
+        kept = self.keep_log()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        raise RuntimeError(f"JupyterLab did not start; see {rel(kept)}")
 
     def api(self, path, method="GET"):
         req = urllib.request.Request(f"{self.url}{path}", method=method,
