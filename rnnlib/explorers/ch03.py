@@ -167,7 +167,6 @@ def explorer_widget(seeds=range(5)):
     """Sliders for learning rate, init, activation, hidden size, batch size and
     steps; every release retrains the seeds (with a progress bar) and redraws."""
     import ipywidgets as widgets
-    from IPython.display import display
 
     from ..progress import progress_bar
 
@@ -183,17 +182,19 @@ def explorer_widget(seeds=range(5)):
     steps = widgets.IntSlider(value=DEFAULTS["steps"], min=100, max=5000, step=100, description="steps",
                               continuous_update=False)
     info = widgets.Label()
+    # One progress bar for the explorer's lifetime, outside the redrawn area (a bar shown inside
+    # the output area and closed afterwards would leave a dead widget view behind).
+    bar, update = progress_bar("training")
 
     def show(lr, init, activation, n_hidden, batch_size, steps):
-        bar, update = progress_bar("training")
-        display(bar)
         start = time.perf_counter()
-        fig, summary = draw_explorer(lr, init, activation, n_hidden, batch_size, steps, seeds, update)
-        bar.close()
+        bar.value = 0
+        draw_explorer(lr, init, activation, n_hidden, batch_size, steps, seeds, update)
+        bar.value = bar.max
         info.value = f"{len(list(seeds))} seeds: trained (or recalled) and drawn in {time.perf_counter() - start:.1f} s"
         plt.show()
 
     out = widgets.interactive_output(show, {"lr": lr, "init": init, "activation": activation,
                                             "n_hidden": n_hidden, "batch_size": batch_size, "steps": steps})
     return widgets.VBox([widgets.HBox([lr, steps]), widgets.HBox([n_hidden, batch_size]),
-                         widgets.HBox([activation, init]), info, out])
+                         widgets.HBox([activation, init]), widgets.HBox([bar, info]), out])
