@@ -60,8 +60,6 @@ def setting_widget(seeds=range(8)):
     """Sliders for init scheme and scale, activation, learning rate, hidden size and steps;
     every change retrains all seeds (with a progress bar) and redraws. Starts at ``DEFAULT``."""
     import ipywidgets as widgets
-    from IPython.display import display
-
     from ..progress import progress_bar
 
     init = widgets.Dropdown(options=INITS, value=DEFAULT["init"], description="init")
@@ -74,17 +72,22 @@ def setting_widget(seeds=range(8)):
                                      continuous_update=False)
     steps = widgets.SelectionSlider(options=STEPS, value=DEFAULT["steps"], description="steps", continuous_update=False)
 
+    # One progress bar for the explorer's lifetime, outside the redrawn area: a bar displayed
+    # inside the output area and closed at once leaves a dead view ("Error displaying widget").
+    bar, callback = progress_bar("training")
+
     def show(init, init_std, activation, lr, n_hidden, steps):
-        bar, callback = progress_bar("training")
-        display(bar)
-        fig, _, text = draw_setting(init, init_std, activation, lr, n_hidden, steps, seeds, progress=callback)
-        bar.close()
+        bar.value = 0
+        # Log sliders give values like 1.77828: train (and label) the 3-digit value shown.
+        init_std, lr = float(f"{init_std:.3g}"), float(f"{lr:.3g}")
+        _, _, text = draw_setting(init, init_std, activation, lr, n_hidden, steps, seeds, progress=callback)
+        bar.value = bar.max
         plt.show()
         print(text)
 
     out = widgets.interactive_output(show, {"init": init, "init_std": scale, "activation": activation,
                                             "lr": lr, "n_hidden": hidden, "steps": steps})
-    return widgets.VBox([widgets.HBox([init, scale]), activation, widgets.HBox([lr, hidden]), steps, out])
+    return widgets.VBox([widgets.HBox([init, scale]), activation, widgets.HBox([lr, hidden]), steps, bar, out])
 
 
 def draw_heatmap(ax, values, lrs, scales, title, fmt="{:.0%}", cmap="viridis", vmin=0.0, vmax=1.0):
