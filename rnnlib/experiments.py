@@ -26,7 +26,8 @@ def adder_test_set(n=512, n_bits=8, seed=12345):
 def run_adder(seeds=range(10), n_hidden=16, activation="sigmoid", output_activation="sigmoid",
               init="normal", init_std=1.0, bias=False, lr=0.1, clip=None, loss="squared_error",
               batch_size=1, steps=10_000, n_bits=8, truncate=None, eval_every=100,
-              test_set=None, data_seed=2024, lecture_output_bug=False, progress=None):
+              test_set=None, data_seed=2024, lecture_output_bug=False, progress=None,
+              model_class=SimpleRNN, on_evaluate=None):
     """Train one adder per seed, all at once (``n_models=len(seeds)``).
 
     Model e starts from ``SimpleRNN(..., seed=seeds[e])``; each model draws
@@ -35,21 +36,29 @@ def run_adder(seeds=range(10), n_hidden=16, activation="sigmoid", output_activat
     ``adder_test_set()``), measured every ``eval_every`` steps.
     ``lecture_output_bug=True`` trains with the lecture code's wrong output
     derivative (see ``rnnlib.lecture``; needs a sigmoid output).
+    model_class : SimpleRNN, or a subclass (e.g. one with a deliberately buggy backward).
+    on_evaluate : optional function model -> None, called at every evaluation
+        before accuracy is measured (e.g. to record the sums the models predict).
     Returns (model, History); History.evals["accuracy"] is (n_evals, E).
     """
     seeds = [int(s) for s in seeds]
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}: expected one of {', '.join(map(repr, LOSSES))}")
     X_test, Y_test = adder_test_set(n_bits=n_bits) if test_set is None else test_set
-    model = SimpleRNN(2, n_hidden, 1, activation=activation, output_activation=output_activation,
-                      init=init, init_std=init_std, seed=seeds, n_models=len(seeds), bias=bias)
+    model = model_class(2, n_hidden, 1, activation=activation, output_activation=output_activation,
+                        init=init, init_std=init_std, seed=seeds, n_models=len(seeds), bias=bias)
     if lecture_output_bug:
         if output_activation != "sigmoid":
             raise ValueError(f"lecture_output_bug needs output_activation='sigmoid', got {output_activation!r}")
         model.g = LECTURE_SIGMOID
+
+    def evaluate(m):
+        if on_evaluate is not None:
+            on_evaluate(m)
+        return {"accuracy": exact_accuracy(m.forward(X_test), Y_test)}
+
     history = train(model, LOSSES[loss], adder_batches(batch_size, n_bits, data_seed, len(seeds)),
-                    SGD(lr, clip), steps, truncate=truncate,
-                    evaluate=lambda m: {"accuracy": exact_accuracy(m.forward(X_test), Y_test)},
+                    SGD(lr, clip), steps, truncate=truncate, evaluate=evaluate,
                     eval_every=eval_every, progress=progress)
     return model, history
 

@@ -15,14 +15,11 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..data import adder_batches, addition_pairs, from_bits
-from ..experiments import adder_test_set, summarize
-from ..losses import LOSSES
+from ..data import addition_pairs, from_bits
+from ..experiments import run_adder, summarize
 from ..metrics import exact_accuracy
-from ..optim import SGD
 from ..plotting import plot_band, smooth
 from ..rnn import SimpleRNN, _T
-from ..train import train
 
 # A better recipe than the seed setups: minibatches of 8, binary cross-entropy,
 # tanh, Xavier-form init with biases, learning rate 0.3 (tuned in notebook 03).
@@ -62,22 +59,14 @@ def train_adder(seeds=range(10), n_hidden=16, activation="sigmoid", output_activ
     Returns (model, History, watched) with watched an (n_evals, E, k) int
     array of predicted sums (None without ``watch``).
     """
-    seeds = [int(s) for s in seeds]
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}: expected one of {', '.join(map(repr, LOSSES))}")
-    X_test, Y_test = adder_test_set(n_bits=n_bits) if test_set is None else test_set
-    model = model_class(2, n_hidden, 1, activation=activation, output_activation=output_activation,
-                        init=init, init_std=init_std, seed=seeds, n_models=len(seeds), bias=bias)
     X_watch = None if watch is None else addition_pairs(watch[0], watch[1], n_bits)[0]
     watched = []
-
-    def evaluate(m):
-        if X_watch is not None:
-            watched.append(from_bits(m.forward(X_watch)[..., 0]))
-        return {"accuracy": exact_accuracy(m.forward(X_test), Y_test)}
-
-    history = train(model, LOSSES[loss], adder_batches(batch_size, n_bits, data_seed, len(seeds)),
-                    SGD(lr, clip), steps, evaluate=evaluate, eval_every=eval_every, progress=progress)
+    model, history = run_adder(
+        seeds, n_hidden=n_hidden, activation=activation, output_activation=output_activation, init=init,
+        init_std=init_std, bias=bias, lr=lr, clip=clip, loss=loss, batch_size=batch_size, steps=steps,
+        n_bits=n_bits, eval_every=eval_every, test_set=test_set, data_seed=data_seed, progress=progress,
+        model_class=model_class,
+        on_evaluate=None if watch is None else lambda m: watched.append(from_bits(m.forward(X_watch)[..., 0])))
     return model, history, (np.array(watched) if watch is not None else None)
 
 
