@@ -11,6 +11,8 @@ With ``n_models=E`` every parameter gets a leading axis E: E independent
 models trained side by side (e.g. E seeds). NumPy's ``@`` broadcasts over
 leading axes, so one code path serves one model and E models.
 """
+import math
+
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
@@ -27,7 +29,7 @@ def _positive_int(name, value):
 
 def _T(A):
     """Transpose the last two axes (a stack of matrices)."""
-    return np.swapaxes(A, -1, -2)
+    return A.swapaxes(-1, -2)
 
 
 def _flat(A):
@@ -37,12 +39,24 @@ def _flat(A):
 
 def _steps(A):
     """(E?, T, B, n) -> a (T, E?, B, n) view of the same memory: A_[t] is step t."""
-    return np.swapaxes(A, 0, -3)  # at most one model axis, so a swap is the move (and far cheaper)
+    return A if A.ndim == 3 else A.swapaxes(0, 1)  # at most one model axis, so a swap is the move
+
+
+def _all_finite(A):
+    """True when A holds no NaN or inf.
+
+    The sum of squares is finite only if every element is (NaN and inf
+    propagate), so one BLAS dot product decides in the common case; only
+    elements above 1e154, whose squares overflow, need the elementwise test.
+    (Several times cheaper than ``np.isfinite(A).all()`` on the small arrays
+    of an overhead-bound training step.)
+    """
+    return math.isfinite(np.vdot(A, A)) or bool(np.isfinite(A).all())
 
 
 def _time_major(A):
     """(..., B, T, n) -> (..., T, B, n), contiguous."""
-    return np.ascontiguousarray(np.swapaxes(A, -3, -2))
+    return np.ascontiguousarray(A.swapaxes(-3, -2))
 
 
 class SimpleRNN:
@@ -116,7 +130,7 @@ class SimpleRNN:
             raise ValueError(f"X must have n_in={self.n_in} features in its last axis, got shape {X.shape}")
         if X.shape[-2] < 1 or X.shape[-3] < 1:
             raise ValueError(f"X needs at least one sequence and one time step, got shape {X.shape}")
-        if not np.isfinite(X).all():
+        if not _all_finite(X):
             raise ValueError("X contains NaN or inf")
         return X
 
@@ -127,7 +141,7 @@ class SimpleRNN:
         h0 = np.asarray(h0, dtype=float)
         if h0.shape != shape:
             raise ValueError(f"h0 must have shape {shape} (models?, B, H), got {h0.shape}")
-        if not np.all(np.isfinite(h0)):
+        if not _all_finite(h0):
             raise ValueError("h0 contains NaN or inf")
         return h0
 
@@ -146,7 +160,9 @@ class SimpleRNN:
         # contiguous, and all steps flatten to (E?, T*B, n) rows for free.
         Xt = _time_major(X)
         # The input term x^t W_in + b of every step at once, then the recurrence.
-        U = (_flat(Xt) @ p["W_in"]).reshape(self.lead + (T, B, self.n_hidden)) + p["b"][..., None, None, :]
+        U = np.empty(self.lead + (T, B, self.n_hidden))
+        np.matmul(_flat(Xt), p["W_in"], out=_flat(U))
+        U += p["b"][..., None, None, :]
         Z_all = np.empty(self.lead + (T + 1, B, self.n_hidden))   # z^0, z^1, ..., z^T
         # U_[t], Z_[t]: step t of U and Z_all (time-first views, cheaper to index).
         U_, Z_, W = _steps(U), _steps(Z_all), p["W"]
@@ -154,13 +170,15 @@ class SimpleRNN:
         for t in range(T):
             u = U_[t]
             u += Z_[t] @ W
-            Z_[t + 1] = f(u)
+            f(u, out=Z_[t + 1])
         Z = Z_all[..., 1:, :, :]
-        V = (_flat(Z) @ p["W_out"]).reshape(self.lead + (T, B, self.n_out)) + p["c"][..., None, None, :]
+        V = np.empty(self.lead + (T, B, self.n_out))
+        np.matmul(_flat(Z), p["W_out"], out=_flat(V))
+        V += p["c"][..., None, None, :]
         Y = self.g.forward(V)
         self._cache = (Xt, U, Z_all, V, Y)
-        self.hidden = np.swapaxes(Z, -3, -2)
-        return np.swapaxes(Y, -3, -2)
+        self.hidden = Z.swapaxes(-3, -2)
+        return Y.swapaxes(-3, -2)
 
     # ----------------------------------------------------------------- backward
     def backward(self, dY, truncate=None):
@@ -181,27 +199,34 @@ class SimpleRNN:
         shape = Y.shape[:-3] + (Y.shape[-2], Y.shape[-3], Y.shape[-1])   # Y batch-first
         if dY.shape != shape:
             raise ValueError(f"dY must have the shape of the last forward's Y, {shape}, got {dY.shape}")
-        if not np.isfinite(dY).all():
+        if not _all_finite(dY):
             raise ValueError("dY contains NaN or inf")
         if truncate is not None:
             truncate = _positive_int("truncate", truncate)
         p, T = self.params, U.shape[-3]
         Z = Z_all[..., 1:, :, :]
 
-        dV = _time_major(dY) * self.g.grad(V, Y)          # delta_out^t, all t
-        dZ_out = (_flat(dV) @ _T(p["W_out"])).reshape(U.shape)  # delta_out^t W_out^T
+        dV = self.g.grad(V, Y)
+        dV *= dY.swapaxes(-3, -2)                          # delta_out^t, all t
+        # Delta starts as delta_out^t W_out^T, all t, and becomes delta^t in
+        # place, step by step backwards (step t is read before it is written).
+        Delta = np.empty_like(U)
+        np.matmul(_flat(dV), _T(p["W_out"]), out=_flat(Delta))
         fprime = self.f.grad(U, Z)
-        Delta = np.empty_like(U)                           # delta^t, all t
         W_T = _T(p["W"])
-        # Time-first views: dZ_out_[t] is step t of dZ_out, and so on.
-        dZ_out_, fprime_, Delta_ = _steps(dZ_out), _steps(fprime), _steps(Delta)
+        # Time-first views: Delta_[t] is step t of Delta, and so on.
+        Delta_, fprime_ = _steps(Delta), _steps(fprime)
         if truncate is None:
-            # delta^T has no later step; then delta^t = (delta^{t+1} W^T + delta_out^t W_out^T) f'(u^t).
-            np.multiply(dZ_out_[T - 1], fprime_[T - 1], out=Delta_[T - 1])
+            # delta^T has no later step; then delta^t = (delta_out^t W_out^T + delta^{t+1} W^T) f'(u^t).
+            # (d is a view: ``Delta_[t] += ...`` would also write the slice back.)
+            d = Delta_[T - 1]
+            d *= fprime_[T - 1]
+            back = np.empty_like(d)
             for t in reversed(range(T - 1)):
-                back = Delta_[t + 1] @ W_T                 # delta^{t+1} W^T
-                back += dZ_out_[t]
-                np.multiply(back, fprime_[t], out=Delta_[t])
+                np.matmul(d, W_T, out=back)                # delta^{t+1} W^T
+                d = Delta_[t]
+                d += back
+                d *= fprime_[t]
         else:
             # G holds the error arriving at u^t, one slot per origin step t,
             # t+1, ..., t+k-1, so the slot that has travelled k steps can be
@@ -209,7 +234,7 @@ class SimpleRNN:
             G = np.zeros((1,) + U.shape[:-3] + U.shape[-2:])
             for t in reversed(range(T)):
                 back = G @ W_T                             # delta^{t+1} W^T, per slot
-                G = np.concatenate([dZ_out_[t][None], back[: truncate - 1]]) * fprime_[t]
+                G = np.concatenate([Delta_[t][None], back[: truncate - 1]]) * fprime_[t]
                 np.sum(G, axis=0, out=Delta_[t])
 
         g, flat_Delta = self.grads, _flat(Delta)
@@ -224,7 +249,7 @@ class SimpleRNN:
             g["b"][...] = 0.0
             g["c"][...] = 0.0
         self.dh0 = Delta[..., 0, :, :] @ W_T
-        dX = np.swapaxes((flat_Delta @ _T(p["W_in"])).reshape(U.shape[:-1] + (self.n_in,)), -3, -2)
+        dX = (flat_Delta @ _T(p["W_in"])).reshape(U.shape[:-1] + (self.n_in,)).swapaxes(-3, -2)
         return dX.sum(axis=0) if dX.ndim > Xt.ndim else dX
 
     def n_params(self):

@@ -64,14 +64,14 @@ def _per_model(masks, name, forwards, grads):
     function runs only on its own models (contiguous blocks of the model axis)."""
     runs = [_runs(np.asarray(m)) for m in masks]
 
-    def apply(functions, *arrays):
-        out = np.empty_like(arrays[0])
+    def apply(functions, *arrays, out=None):
+        out = np.empty_like(arrays[0]) if out is None else out
         for f, blocks in zip(functions, runs):
             for a, b in blocks:
                 out[a:b] = f(*(x[a:b] for x in arrays))
         return out
 
-    return Activation(name, lambda u: apply(forwards, u), lambda u, z: apply(grads, u, z))
+    return Activation(name, lambda u, out=None: apply(forwards, u, out=out), lambda u, z: apply(grads, u, z))
 
 
 class PerModelSGD:

@@ -85,12 +85,14 @@ def train(model, loss, batches, optimizer, steps, truncate=None,
             dead = ~np.isfinite(value)
             diverged_at = np.where(dead & (diverged_at < 0), step, diverged_at)
             alive = diverged_at < 0
-            if not np.any(alive):
+            if alive.all():                     # the common case: nothing to mask
+                model.backward(dY, truncate=truncate)
+            elif not alive.any():
                 break
-            dY = np.where(alive[..., None, None, None], dY, 0.0)
-            model.backward(dY, truncate=truncate)
-            for g in model.grads.values():
-                g[~alive] = 0.0  # a frozen model stays as it was
+            else:
+                model.backward(np.where(alive[..., None, None, None], dY, 0.0), truncate=truncate)
+                for g in model.grads.values():
+                    g[~alive] = 0.0             # a frozen model stays as it was
             optimizer.step(model.params, model.grads)
             if evaluate is not None and (step % eval_every == 0 or step == steps):
                 record_eval(step)
