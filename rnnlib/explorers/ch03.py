@@ -22,9 +22,10 @@ from ..plotting import plot_band, smooth
 from ..rnn import SimpleRNN, _T
 
 # A better recipe than the seed setups: minibatches of 8, binary cross-entropy,
-# tanh, Xavier-form init with biases, learning rate 0.3 (tuned in notebook 03).
+# tanh, Xavier-form init with biases, learning rate 0.2. (0.3 is as fast on
+# data seed 2024 but loses solved models on other data streams: notebook 03.)
 RECIPE = dict(n_hidden=16, activation="tanh", output_activation="sigmoid", init="xavier", init_std=1.0,
-              bias=True, lr=0.3, loss="binary_cross_entropy", batch_size=8, steps=400)
+              bias=True, lr=0.2, loss="binary_cross_entropy", batch_size=8, steps=400)
 
 
 class FirstStepOutputGrad(SimpleRNN):
@@ -92,7 +93,7 @@ LEARNING_RATES = (0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
 DEFAULTS = dict(lr=RECIPE["lr"], init="xavier", activation="tanh", n_hidden=16, batch_size=8, steps=300)
 
 
-def explore(lr=0.3, init="xavier", activation="tanh", n_hidden=16, batch_size=8, steps=300,
+def explore(lr=RECIPE["lr"], init="xavier", activation="tanh", n_hidden=16, batch_size=8, steps=300,
             seeds=range(5), progress=None):
     """Train ``len(seeds)`` adders of one setting (binary cross-entropy, biases,
     init std or gain 1, data seed 2024), evaluating 40 times along the way.
@@ -124,7 +125,7 @@ def chunked_accuracy(model, X, Y, chunk=512):
                for i in range(0, n, chunk)) / n
 
 
-def draw_explorer(lr=0.3, init="xavier", activation="tanh", n_hidden=16, batch_size=8, steps=300,
+def draw_explorer(lr=RECIPE["lr"], init="xavier", activation="tanh", n_hidden=16, batch_size=8, steps=300,
                   seeds=range(5), progress=None):
     """Retrain (see ``explore``) and draw the smoothed training loss and the
     exact-sum accuracy on the fixed test set, median over seeds with a
