@@ -4,7 +4,7 @@ import numpy as np
 from .data import adder_batches, binary_addition
 from .lecture import LECTURE_SIGMOID
 from .losses import LOSSES
-from .metrics import exact_accuracy
+from .metrics import chunked_accuracy
 from .optim import SGD
 from .rnn import SimpleRNN
 from .train import train
@@ -55,7 +55,7 @@ def run_adder(seeds=range(10), n_hidden=16, activation="sigmoid", output_activat
     def evaluate(m):
         if on_evaluate is not None:
             on_evaluate(m)
-        return {"accuracy": exact_accuracy(m.forward(X_test), Y_test)}
+        return {"accuracy": chunked_accuracy(m, X_test, Y_test)}
 
     history = train(model, LOSSES[loss], adder_batches(batch_size, n_bits, data_seed, len(seeds)),
                     SGD(lr, clip), steps, truncate=truncate, evaluate=evaluate,

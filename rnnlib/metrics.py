@@ -25,3 +25,21 @@ def exact_accuracy(Y, T):
     """
     out = _right_bits(Y, T).all(axis=(-2, -1)).mean(axis=-1)
     return float(out) if np.ndim(out) == 0 else out
+
+
+def chunked_accuracy(model, X, T, chunk=128):
+    """``exact_accuracy(model.forward(X), T)``, computed ``chunk`` sequences per forward pass.
+
+    model : a SimpleRNN (one model or n_models); X : (B, T, n_in) shared by
+    every model; T : (B, T, n_out). Returns a float or an (E,) array.
+    A forward pass keeps every hidden state for ``backward``: at hidden 160
+    and 10 models, 512 sums at once take about 50 MB per array, above glibc's
+    32 MB threshold for reusing freed memory, so each evaluation would page
+    its arrays in afresh. 128 sums per pass stay below it; the hidden-160
+    evaluation ran about 1.3x faster (benchmarks/bench.py measures it).
+    """
+    n = X.shape[0]
+    right = sum(_right_bits(model.forward(X[i:i + chunk]), T[i:i + chunk]).all(axis=(-2, -1)).sum(axis=-1)
+                for i in range(0, n, chunk))
+    out = right / n
+    return float(out) if np.ndim(out) == 0 else out

@@ -22,7 +22,7 @@ from .data import adder_batches, binary_addition
 from .experiments import adder_test_set
 from .lecture import LECTURE_SIGMOID
 from .losses import squared_error
-from .metrics import exact_accuracy
+from .metrics import chunked_accuracy
 from .optim import grad_norm
 from .rnn import SimpleRNN
 from .train import History, train
@@ -214,7 +214,7 @@ def run_settings(settings, seeds=range(10), n_hidden=16, steps=10_000, batch_siz
     X_probe, Y_probe = binary_addition(n_probe, n_bits, np.random.default_rng(probe_seed))
 
     def evaluate(m):
-        row = {"accuracy": exact_accuracy(m.forward(X_test), Y_test)}
+        row = {"accuracy": chunked_accuracy(m, X_test, Y_test)}
         if diagnostics:
             row.update(probe_diagnostics(m, lr, X_probe, Y_probe, slope))
         return row

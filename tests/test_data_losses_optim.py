@@ -4,10 +4,10 @@ import warnings
 import numpy as np
 import pytest
 
-from rnnlib import SGD, binary_cross_entropy, squared_error
+from rnnlib import SGD, SimpleRNN, binary_cross_entropy, squared_error
 from rnnlib.data import adder_batches, addition_pairs, binary_addition, from_bits, to_bits
 from rnnlib.gradcheck import numerical_gradient, relative_error
-from rnnlib.metrics import bit_accuracy, exact_accuracy
+from rnnlib.metrics import bit_accuracy, chunked_accuracy, exact_accuracy
 from rnnlib.optim import grad_norm
 
 
@@ -104,3 +104,15 @@ def test_sgd_step_and_per_model_clipping():
         SGD(lr=0)
     with pytest.raises(ValueError, match="clip must be None or a positive number"):
         SGD(clip=-1)
+
+
+def test_chunked_accuracy_counts_every_sequence_once():
+    """Chunks that do not divide the set (100 sums, 33 per pass) give exact_accuracy of one pass."""
+    X, _ = binary_addition(100, 8, np.random.default_rng(3))
+    model = SimpleRNN(2, 4, 1, n_models=3, seed=1)
+    Y = model.forward(X)
+    T = (Y[0] > 0.5).astype(float)       # model 0 is right on exactly the first 40 sequences
+    T[40:] = 1.0 - T[40:]
+    expected = exact_accuracy(Y, T)
+    assert expected[0] == 0.4
+    np.testing.assert_array_equal(chunked_accuracy(model, X, T, chunk=33), expected)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..data import addition_pairs, from_bits
 from ..experiments import run_adder, summarize
-from ..metrics import exact_accuracy
+from ..metrics import chunked_accuracy  # noqa: F401 (notebook 03 imports it from here)
 from ..plotting import plot_band, smooth
 from ..rnn import SimpleRNN, _T
 
@@ -114,15 +114,6 @@ def explore(lr=RECIPE["lr"], init="xavier", activation="tanh", n_hidden=16, batc
 
 
 _CACHE = {}  # setting -> (History, summary), oldest first
-
-
-def chunked_accuracy(model, X, Y, chunk=512):
-    """``exact_accuracy`` of every model on many sums, ``chunk`` sums at a time
-    (a forward pass keeps every hidden state: 16,384 sums at once would need
-    hundreds of MB). Returns an (E,) array or a float."""
-    n = X.shape[0]
-    return sum(exact_accuracy(model.forward(X[i:i + chunk]), Y[i:i + chunk]) * len(X[i:i + chunk])
-               for i in range(0, n, chunk)) / n
 
 
 def draw_explorer(lr=RECIPE["lr"], init="xavier", activation="tanh", n_hidden=16, batch_size=8, steps=300,
