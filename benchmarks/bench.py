@@ -7,7 +7,8 @@ Writes benchmarks/results.md (tables), results.png (plot) and results.json.
 Micro benchmark: one training step (forward, squared error, full BPTT, SGD)
 on 8-bit binary-adder batches, tanh hidden layer, sigmoid output, biases, for
 batch 1/32/256 x hidden 16/160 x n_models 1/10, by
-  rnnlib   SimpleRNN + squared_error + SGD (the public API),
+  rnnlib   SimpleRNN + squared_error + SGD (the public API, as rnnlib.train calls it:
+           backward(dY, input_grads=False), since training needs no dX or dh0),
   minimal  benchmarks/minimal.py: the same math written by hand, the NumPy limit,
   torch    torch.nn.RNN + Linear, autograd, SGD, float64, one thread (if installed).
 All (case, implementation) blocks are interleaved in every repetition, so a
@@ -40,6 +41,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import minimal  # noqa: E402
 from rnnlib import SGD, SimpleRNN  # noqa: E402
+from rnnlib.activations import sigmoid  # noqa: E402
 from rnnlib.data import binary_addition  # noqa: E402
 from rnnlib.experiments import run_adder  # noqa: E402
 from rnnlib.losses import squared_error  # noqa: E402
@@ -90,9 +92,9 @@ def make_steps(B, H, E, use_torch):
     X, D = adder_batch(B, E)
     model, opt = SimpleRNN(2, H, 1, activation="tanh", output_activation="sigmoid", n_models=E), SGD(LR)
 
-    def rnnlib_step():
+    def rnnlib_step():   # what rnnlib.train does each step
         loss, dY = squared_error(model.forward(X), D)
-        model.backward(dY)
+        model.backward(dY, input_grads=False)
         opt.step(model.params, model.grads)
 
     P = minimal.init(2, H, 1, E)
@@ -136,6 +138,32 @@ def micro(cases, use_torch, reps, block):
                 times[case][name].append(total[name])
         print(f"  repetition {r + 1}/{reps} done", flush=True)
     return {c: {k: np.array(v) for k, v in d.items()} for c, d in times.items()}
+
+
+ELEMENTWISE_SIZES = {"one training step (10 x 1 x 160)": (10, 1, 160),
+                     "one evaluation step (10 x 512 x 160)": (10, 512, 160)}
+
+
+def elementwise(reps):
+    """ns per element of the hidden-layer functions, interleaved: {size label: {function: [ns, ...]}}.
+
+    Backs rnnlib's choice of an exp-based sigmoid (rnnlib/activations.py)."""
+    rng = np.random.default_rng(0)
+    out = {}
+    for label, shape in ELEMENTWISE_SIZES.items():
+        u = rng.normal(0, 3, shape)
+        z = np.empty_like(u)
+        fns = {"np.tanh": lambda: np.tanh(u, z),
+               "np.exp": lambda: np.exp(u, z),
+               "sigmoid as 0.5 (1 + tanh(u / 2))": lambda: 0.5 * (1.0 + np.tanh(0.5 * u)),
+               "rnnlib sigmoid (exp, in place)": lambda: sigmoid(u, z)}
+        n = max(1, int(2e6 // u.size))
+        res = {k: [] for k in fns}
+        for _ in range(reps):
+            for k, f in fns.items():
+                res[k].append(time_block(f, n) / u.size * 1e9)
+        out[label] = res
+    return out
 
 
 def step_flops(B, H, E, n_in=2, n_out=1, T=N_BITS):
@@ -199,7 +227,7 @@ def case_name(c):
     return f"B={B} H={H} E={E or 1}"
 
 
-def report(times, e2e, peak, args, wall):
+def report(times, e2e, peak, args, wall, elem):
     impls = ["rnnlib", "minimal"] + (["torch"] if any("torch" in d for d in times.values()) else [])
     lines = [f"# rnnlib speed ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
              f"Machine: {machine()}; one BLAS thread (OPENBLAS_NUM_THREADS=1)"
@@ -256,6 +284,13 @@ def report(times, e2e, peak, args, wall):
                   f"**{e2e['set']['seconds']:.0f} s** in all.", "", "| setting | seconds |", "|---|---|"]
         lines += [f"| {label} | {s:.1f} |" for label, s in e2e["set"]["rows"]]
         summary["e2e"] = e2e
+    labels = list(elem)
+    lines += ["", f"Elementwise functions, ns per element: median of {args.reps} interleaved repetitions "
+              "(why rnnlib's sigmoid is built on exp):", "",
+              "| function | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
+    for name in elem[labels[0]]:
+        lines.append(f"| {name} | " + " | ".join(f"{np.median(elem[lb][name]):.1f}" for lb in labels) + " |")
+    summary["elementwise_ns"] = {lb: {k: float(np.median(v)) for k, v in d.items()} for lb, d in elem.items()}
     lines += ["", "Targets (issue 8), from the tables above:", ""]
     worst = max(summary["cases"].items(), key=lambda kv: kv[1]["rnnlib/minimal"])
     lines.append(f"- rnnlib within 1.1x of the minimal loop in every case: "
@@ -316,13 +351,14 @@ def main():
     print(f"matmul peak {peak:.1f} GFLOP/s", flush=True)
     cases = [(B, H, E) for H in (16, 160) for B in (1, 32, 256) for E in (None, 10)]
     times = micro(cases, use_torch, args.reps, block=0.02 if args.quick else 0.05)
+    elem = elementwise(args.reps)
     e2e = None
     if not args.no_e2e:
         print("end to end", flush=True)
         e2e = end_to_end(1000 if args.quick else 10_000, peak)
         peak = e2e["peak"]
     out = Path(args.out)
-    text, summary = report(times, e2e, peak, args, time.perf_counter() - start)
+    text, summary = report(times, e2e, peak, args, time.perf_counter() - start, elem)
     (out / "results.md").write_text(text)
     (out / "results.json").write_text(json.dumps(summary, indent=1, default=float))
     plot(times, out / "results.png")

@@ -39,8 +39,8 @@ class FirstStepOutputGrad(SimpleRNN):
     the error sent back into the hidden layer at every step, is right.
     """
 
-    def backward(self, dY, truncate=None):
-        dX = super().backward(dY, truncate)
+    def backward(self, dY, truncate=None, input_grads=True):
+        dX = super().backward(dY, truncate, input_grads)
         _, _, Z_all, V, Y = self._cache                    # time-major: (E?, T, B, n)
         dV1 = np.swapaxes(np.asarray(dY, dtype=float), -3, -2)[..., 0, :, :] * self.g.grad(V[..., 0, :, :], Y[..., 0, :, :])
         self.grads["W_out"][...] = _T(Z_all[..., 1, :, :]) @ dV1   # [z^1]^T delta_out^1 only
