@@ -135,9 +135,9 @@ class SimpleRNN:
         return X
 
     def _check_h0(self, h0, B):
-        shape = self.lead + (B, self.n_hidden)
         if h0 is None:
-            return np.zeros(shape)
+            return 0.0      # z^0 = 0, written into the state array by broadcasting
+        shape = self.lead + (B, self.n_hidden)
         h0 = np.asarray(h0, dtype=float)
         if h0.shape != shape:
             raise ValueError(f"h0 must have shape {shape} (models?, B, H), got {h0.shape}")
@@ -240,14 +240,14 @@ class SimpleRNN:
                 G = np.concatenate([Delta_[t][None], back[: truncate - 1]]) * fprime_[t]
                 np.sum(G, axis=0, out=Delta_[t])
 
-        g, flat_Delta = self.grads, _flat(Delta)
+        g, flat_Delta, flat_dV = self.grads, _flat(Delta), _flat(dV)
         # Gradients summed over all steps and sequences, written into the grads arrays.
         np.matmul(_T(_flat(Xt)), flat_Delta, out=g["W_in"])
         np.matmul(_T(_flat(Z_all[..., :-1, :, :])), flat_Delta, out=g["W"])
-        np.matmul(_T(_flat(Z)), _flat(dV), out=g["W_out"])
+        np.matmul(_T(_flat(Z)), flat_dV, out=g["W_out"])
         if self.bias:
             np.add.reduce(flat_Delta, axis=-2, out=g["b"])  # = np.sum, without its Python wrapper
-            np.add.reduce(_flat(dV), axis=-2, out=g["c"])
+            np.add.reduce(flat_dV, axis=-2, out=g["c"])
         else:
             g["b"][...] = 0.0
             g["c"][...] = 0.0
