@@ -350,7 +350,9 @@ def main():
     peak = matmul_peak()
     print(f"matmul peak {peak:.1f} GFLOP/s", flush=True)
     cases = [(B, H, E) for H in (16, 160) for B in (1, 32, 256) for E in (None, 10)]
-    times = micro(cases, use_torch, args.reps, block=0.02 if args.quick else 0.05)
+    # about 0.2 s per implementation and repetition, in 4 sub-blocks of ~50 ms: long enough that the
+    # steps run with warm caches, as in a training run (10 ms sub-blocks favoured the smaller minimal loop)
+    times = micro(cases, use_torch, args.reps, block=0.02 if args.quick else 0.2)
     elem = elementwise(args.reps)
     e2e = None
     if not args.no_e2e:

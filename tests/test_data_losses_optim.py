@@ -116,3 +116,21 @@ def test_chunked_accuracy_counts_every_sequence_once():
     expected = exact_accuracy(Y, T)
     assert expected[0] == 0.4
     np.testing.assert_array_equal(chunked_accuracy(model, X, T, chunk=33), expected)
+
+
+def test_adder_batches_in_blocks_are_the_per_step_draws():
+    """Drawing many steps at once yields exactly what one binary_addition call per step would."""
+    rng = np.random.default_rng(5)
+    stream = adder_batches(3, 6, rng=5, n_models=2, block=4)
+    for _ in range(9):                      # more than two blocks
+        X, Y = next(stream)
+        X_step, Y_step = binary_addition(6, 6, rng)
+        np.testing.assert_array_equal(X, X_step.reshape(2, 3, 6, 2))
+        np.testing.assert_array_equal(Y, Y_step.reshape(2, 3, 6, 1))
+
+
+@pytest.mark.parametrize("kwargs", [dict(batch_size=0), dict(batch_size=2.5), dict(batch_size=2, n_models=0),
+                                    dict(batch_size=2, block=True)])
+def test_adder_batches_rejects_bad_sizes(kwargs):
+    with pytest.raises(ValueError, match="positive integer"):
+        next(adder_batches(**kwargs))
