@@ -35,23 +35,17 @@ def _sigmoid(u, out=None):
     # to the largest float64, so exp never overflows (no warning, no inf), and
     # sigmoid(-708) = 3e-308 is 0 for every practical purpose.
     # Why not 0.5 (1 + tanh(u / 2)): np.exp is about twice as fast as np.tanh in
-    # float64 (benchmarks/results.md measures both), which halves the time of the
-    # hidden-160 evaluations; and 1 + tanh(u / 2) cancels for negative u, where
+    # float64, so this sigmoid costs about half as much (benchmarks/results.md
+    # measures both forms); and 1 + tanh(u / 2) cancels for negative u, where
     # this form keeps full relative precision.
-    # Outputs go by position (np.exp(a, out)): a keyword costs about 0.3 us a
-    # call, which shows on the small arrays of an overhead-bound step.
     if out is None:
         out = np.empty(np.shape(u))
     np.maximum(u, -708.0, out=out)
-    np.negative(out, out)
-    np.exp(out, out)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
     out += 1.0
-    np.reciprocal(out, out)
+    np.reciprocal(out, out=out)
     return out if out.ndim else out[()]
-
-
-def _tanh(u, out=None):
-    return np.tanh(u, out)   # out by position: a keyword costs about 0.3 us a call
 
 
 def _identity(u, out=None):
@@ -75,7 +69,7 @@ def _tanh_grad(u, z):
 
 ACTIVATIONS = {
     "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_grad),
-    "tanh": Activation("tanh", _tanh, _tanh_grad),
+    "tanh": Activation("tanh", np.tanh, _tanh_grad),
     "relu": Activation("relu", lambda u, out=None: np.maximum(u, 0.0, out=out), lambda u, z: (u > 0).astype(u.dtype)),
     "identity": Activation("identity", _identity, lambda u, z: np.ones_like(u)),
 }

@@ -168,9 +168,10 @@ class SimpleRNN:
         U_, Z_, W = _steps(U), _steps(Z_all), p["W"]
         Z_[0] = h0
         for t in range(T):
-            u = U_[t]
-            u += Z_[t] @ W
-            f(u, out=Z_[t + 1])
+            u, z = U_[t], Z_[t + 1]
+            np.matmul(Z_[t], W, out=z)        # z^{t-1} W, written where z^t will go
+            u += z
+            f(u, out=z)
         Z = Z_all[..., 1:, :, :]
         V = np.empty(self.lead + (T, B, self.n_out))
         np.matmul(_flat(Z), p["W_out"], out=_flat(V))
