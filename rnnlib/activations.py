@@ -39,7 +39,7 @@ def _sigmoid(u, out=None):
     # measures both forms); and 1 + tanh(u / 2) cancels for negative u, where
     # this form keeps full relative precision.
     if out is None:
-        out = np.empty(np.shape(u))
+        out = np.empty_like(u, dtype=float)
     np.maximum(u, -708.0, out=out)
     np.negative(out, out=out)
     np.exp(out, out=out)

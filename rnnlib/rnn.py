@@ -51,7 +51,8 @@ def _all_finite(A):
     (Several times cheaper than ``np.isfinite(A).all()`` on the small arrays
     of an overhead-bound training step.)
     """
-    return math.isfinite(np.vdot(A, A)) or bool(np.isfinite(A).all())
+    a = A.ravel()
+    return math.isfinite(a.dot(a)) or bool(np.isfinite(A).all())
 
 
 def _time_major(A):
