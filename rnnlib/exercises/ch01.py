@@ -4,11 +4,7 @@ Each check prints 'Correct.' or 'Not yet: <hint>' and returns True or False.
 """
 import numpy as np
 
-from . import verdict
-
-
-def _missing(answer):
-    return verdict(False, "replace None with your answer, then run the cell again") if answer is None else None
+from . import missing, raised, verdict
 
 
 def _params(rng, n_in, H, n_out):
@@ -19,7 +15,7 @@ def _params(rng, n_in, H, n_out):
 
 def check_n_params(n_params):
     """Exercise 1. The number of parameters of SimpleRNN(n_in=3, n_hidden=5, n_out=2), biases included."""
-    if (m := _missing(n_params)) is not None:
+    if (m := missing(n_params)) is not None:
         return m
     return verdict(n_params == 3 * 5 + 5 * 5 + 5 + 5 * 2 + 2,
                    "add up the sizes of W_in (n_in x H), W (H x H), b (H), W_out (H x n_out) and c (n_out)")
@@ -27,7 +23,7 @@ def check_n_params(n_params):
 
 def check_u_shape(shape):
     """Exercise 2. The shape of u^t for a batch of B=4 sequences, n_in=3 and H=16 hidden units."""
-    if (m := _missing(shape)) is not None:
+    if (m := missing(shape)) is not None:
         return m
     try:
         ok = tuple(shape) == (4, 16)
@@ -39,7 +35,7 @@ def check_u_shape(shape):
 
 def check_rnn_step(rnn_step):
     """Exercise 3. ``rnn_step(x, z_prev, params)`` -> z^t = tanh(x W_in + z_prev W + b), all (B, .) arrays."""
-    if (m := _missing(rnn_step)) is not None:
+    if (m := missing(rnn_step)) is not None:
         return m
     rng = np.random.default_rng(11)
     B, n_in, H = 3, 2, 4          # n_in != H, so swapping W_in and W cannot go unnoticed
@@ -48,8 +44,8 @@ def check_rnn_step(rnn_step):
     want = np.tanh(x @ params["W_in"] + z_prev @ params["W"] + params["b"])
     try:
         got = np.asarray(rnn_step(x, z_prev, {k: v.copy() for k, v in params.items()}), dtype=float)
-    except Exception as exc:  # a learner's function may fail in any way
-        return verdict(False, f"your function raised {type(exc).__name__}: {exc}")
+    except Exception as exc:
+        return raised(exc)
     if got.shape != want.shape:
         return verdict(False, f"z^t should have shape (B, H) = {want.shape}, yours has {got.shape}")
     hint = ("u = x @ W_in + z_prev @ W + b (row vectors, so the vector comes first), then z = tanh(u); "
@@ -59,7 +55,7 @@ def check_rnn_step(rnn_step):
 
 def check_first_output(first_output):
     """Exercise 4. ``first_output(x1, z0, params)`` -> y^1 with f = tanh and g = sigmoid."""
-    if (m := _missing(first_output)) is not None:
+    if (m := missing(first_output)) is not None:
         return m
     rng = np.random.default_rng(12)
     B, n_in, H, n_out = 2, 3, 4, 2
@@ -70,7 +66,7 @@ def check_first_output(first_output):
     try:
         got = np.asarray(first_output(x1, z0, {k: v.copy() for k, v in params.items()}), dtype=float)
     except Exception as exc:
-        return verdict(False, f"your function raised {type(exc).__name__}: {exc}")
+        return raised(exc)
     if got.shape != want.shape:
         return verdict(False, f"y^1 should have shape (B, n_out) = {want.shape}, yours has {got.shape}")
     hint = ("two steps: z^1 = tanh(x^1 W_in + z^0 W + b), then y^1 = sigmoid(z^1 W_out + c); "

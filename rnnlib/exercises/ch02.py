@@ -4,31 +4,27 @@ Each check prints 'Correct.' or 'Not yet: <hint>' and returns True or False.
 """
 import numpy as np
 
-from . import verdict
+from . import missing, raised, verdict
 
 PARAMS = ("W_in", "W", "b", "W_out", "c")
 
 
-def _missing(answer):
-    return verdict(False, "replace None with your answer, then run the cell again") if answer is None else None
-
-
 def check_chain_rule(dz_dx):
     """Exercise 1. z = t^2 with t = x + y: ``dz_dx(x, y)`` should return dz/dx."""
-    if (m := _missing(dz_dx)) is not None:
+    if (m := missing(dz_dx)) is not None:
         return m
     rng = np.random.default_rng(0)
     points = rng.uniform(-3, 3, (5, 2))
     try:
         ok = all(np.isclose(float(dz_dx(x, y)), 2 * (x + y)) for x, y in points)
-    except Exception as exc:  # a learner's function may fail in any way
-        return verdict(False, f"your function raised {type(exc).__name__}: {exc}")
+    except Exception as exc:
+        return raised(exc)
     return verdict(ok, "dz/dx = dz/dt * dt/dx; what is dz/dt for z = t^2, and dt/dx for t = x + y?")
 
 
 def check_gradient_shapes(shapes, n_in=2, n_hidden=16, n_out=1):
     """Exercise 2. ``shapes``: {name: shape tuple} of the five gradients of one model."""
-    if (m := _missing(shapes)) is not None:
+    if (m := missing(shapes)) is not None:
         return m
     want = {"W_in": (n_in, n_hidden), "W": (n_hidden, n_hidden), "b": (n_hidden,),
             "W_out": (n_hidden, n_out), "c": (n_out,)}
@@ -40,7 +36,7 @@ def check_gradient_shapes(shapes, n_in=2, n_hidden=16, n_out=1):
 
 def check_delta_step(delta_step):
     """Exercise 3. ``delta_step(delta_next, delta_out, fprime, W, W_out)`` -> delta^t, all (B, .) arrays."""
-    if (m := _missing(delta_step)) is not None:
+    if (m := missing(delta_step)) is not None:
         return m
     rng = np.random.default_rng(1)
     B, H, n_out = 3, 5, 2
@@ -51,7 +47,7 @@ def check_delta_step(delta_step):
     try:
         got = np.asarray(delta_step(delta_next, delta_out, fprime, W, W_out), dtype=float)
     except Exception as exc:
-        return verdict(False, f"your function raised {type(exc).__name__}: {exc}")
+        return raised(exc)
     ok = got.shape == want.shape and np.allclose(got, want)
     hint = ("two paths reach u^t: the future through W and the output through W_out; "
             "multiply each error by the transposed weight, add, then multiply by f'(u^t) elementwise")
@@ -60,7 +56,7 @@ def check_delta_step(delta_step):
 
 def check_vanishing_threshold(sigma_max):
     """Exercise 4. The largest sigma_max(W) for which the bound guarantees vanishing with sigmoid."""
-    if (m := _missing(sigma_max)) is not None:
+    if (m := missing(sigma_max)) is not None:
         return m
     return verdict(np.isclose(float(sigma_max), 4.0),
                    "the bound is (gamma sigma_max)^k; it shrinks when gamma sigma_max < 1; gamma = max sigmoid' = 1/4")
@@ -68,7 +64,7 @@ def check_vanishing_threshold(sigma_max):
 
 def check_clip(clip_by_norm):
     """Exercise 5. ``clip_by_norm(grads, max_norm)`` -> a new dict, rescaled to norm max_norm if larger."""
-    if (m := _missing(clip_by_norm)) is not None:
+    if (m := missing(clip_by_norm)) is not None:
         return m
     rng = np.random.default_rng(2)
     grads = {"W": rng.standard_normal((3, 3)), "b": rng.standard_normal(3)}
@@ -80,14 +76,14 @@ def check_clip(clip_by_norm):
             scale = min(1.0, max_norm / norm)
             ok &= set(got) == set(grads) and all(np.allclose(got[k], scale * grads[k]) for k in grads)
     except Exception as exc:
-        return verdict(False, f"your function raised {type(exc).__name__}: {exc}")
+        return raised(exc)
     return verdict(ok, "take the norm of ALL gradients together; if it exceeds max_norm, multiply every "
                        "gradient by max_norm / norm; otherwise leave them as they are")
 
 
 def check_mystery_bug(parameter):
     """Exercise 6. Which parameter's gradient does ``rnnlib.bugs.backward_wrong_state`` get wrong?"""
-    if (m := _missing(parameter)) is not None:
+    if (m := missing(parameter)) is not None:
         return m
     return verdict(parameter == "W", "attach it to a model with rnnlib.bugs.attach_backward and run "
                                      "check_gradients: which relative error is large? (answer with the name, e.g. 'b')")

@@ -4,19 +4,15 @@ Each check prints 'Correct.' or 'Not yet: <hint>' and returns True or False.
 """
 import numpy as np
 
-from . import verdict
+from . import missing, raised, verdict
 from ..data import addition_pairs
 from ..probe import carries
-
-
-def _missing(answer):
-    return verdict(False, "replace None with your answer, then run the cell again") if answer is None else None
 
 
 def check_encoding(X):
     """Exercise 1. The network's input for 13 + 33 (8 bits): an (8, 2) array,
     row t = (bit t of 13, bit t of 33), least significant bit first."""
-    if (m := _missing(X)) is not None:
+    if (m := missing(X)) is not None:
         return m
     want = addition_pairs(np.array([13]), np.array([33]), 8)[0][0]
     X = np.asarray(X, dtype=float)
@@ -31,7 +27,7 @@ def check_encoding(X):
 def check_carry_function(carry_bits):
     """Exercise 2. ``carry_bits(a, b, n_bits)`` -> the list of the n_bits carries
     out of bits 0, 1, ..., n_bits - 1 of a + b (ints 0/1)."""
-    if (m := _missing(carry_bits)) is not None:
+    if (m := missing(carry_bits)) is not None:
         return m
     rng = np.random.default_rng(3)
     pairs = [(13, 33), (127, 1), (0, 0), (85, 42)] + [tuple(p) for p in rng.integers(0, 128, (20, 2))]
@@ -39,8 +35,8 @@ def check_carry_function(carry_bits):
         want = carries(addition_pairs(np.array([a]), np.array([b]), 8)[0])[0].astype(int).tolist()
         try:
             got = [int(v) for v in carry_bits(int(a), int(b), 8)]
-        except Exception as exc:  # a learner's function may fail in any way
-            return verdict(False, f"your function raised {type(exc).__name__}: {exc}")
+        except Exception as exc:
+            return raised(exc)
         if got != want:
             return verdict(False, f"for {a} + {b} the carries (bit 0 first) are {want}, yours are {got}; "
                                   "carry out = 1 when a_t + b_t + carry_in >= 2")
@@ -50,7 +46,7 @@ def check_carry_function(carry_bits):
 def check_msb_first_step(step):
     """Exercise 3. Fed most significant bit first, after how many of the 8 steps
     can a network be sure of the first output bit (the sum's bit 7)?"""
-    if (m := _missing(step)) is not None:
+    if (m := missing(step)) is not None:
         return m
     return verdict(step == 8, "bit 7 of the sum depends on the carry out of bit 6, which depends on "
                               "bits 0..6 of both operands: when have they all arrived?")
@@ -59,7 +55,7 @@ def check_msb_first_step(step):
 def check_longest_chain(length):
     """Exercise 4. The longest run of consecutive carries in any 8-bit training sum
     (operands < 128)."""
-    if (m := _missing(length)) is not None:
+    if (m := missing(length)) is not None:
         return m
     return verdict(length == 7, "try 127 + 1: how many carries in a row, and can a sum with operands < 128 "
                                 "carry out of bit 7?")

@@ -4,28 +4,17 @@ Each check prints 'Correct.' or 'Not yet: <hint>' and returns True or False.
 """
 import numpy as np
 
-from . import verdict
-
-
-def _missing(answer):
-    return verdict(False, "replace None with your answer, then run the cell again") if answer is None else None
-
-
-def _call(fn, *args):
-    try:
-        return fn(*args), None
-    except Exception as exc:  # a learner's function may fail in any way
-        return None, verdict(False, f"your function raised {type(exc).__name__}: {exc}")
+from . import call, missing, verdict
 
 
 def check_param_count(n_params):
     """Exercise 1. ``n_params(n_in, H, n_out)``: the parameters of SimpleRNN(n_in, H, n_out) with biases."""
-    if (m := _missing(n_params)) is not None:
+    if (m := missing(n_params)) is not None:
         return m
     cases = [(1, 20, 1), (3, 8, 2), (7, 6, 1), (2, 16, 1)]
     ok = True
     for n_in, H, n_out in cases:
-        got, fail = _call(n_params, n_in, H, n_out)
+        got, fail = call(n_params, n_in, H, n_out)
         if fail is not None:
             return fail
         ok &= got == n_in * H + H * H + H + H * n_out + n_out
@@ -35,10 +24,10 @@ def check_param_count(n_params):
 
 def check_windows(make_windows):
     """Exercise 2. ``make_windows(series, L)`` -> (X, T) of shapes (N-L, L, 1), T one step ahead of X."""
-    if (m := _missing(make_windows)) is not None:
+    if (m := missing(make_windows)) is not None:
         return m
     s = np.arange(7.0) ** 2
-    got, fail = _call(make_windows, s, 3)
+    got, fail = call(make_windows, s, 3)
     if fail is not None:
         return fail
     try:
@@ -53,7 +42,7 @@ def check_windows(make_windows):
 
 def check_lr(lr):
     """Exercise 3. The rnnlib SGD learning rate (squared error) that equals Keras' SGD(0.01) on MSE, windows of 20."""
-    if (m := _missing(lr)) is not None:
+    if (m := missing(lr)) is not None:
         return m
     return verdict(np.isclose(float(lr), 0.01 * 2 / 20),
                    "MSE = 2E/L, so dMSE = (2/L) dE: the same step needs lr_rnnlib = lr_keras * 2 / L")
@@ -61,7 +50,7 @@ def check_lr(lr):
 
 def check_blind_step(k):
     """Exercise 4. With windows of L = 10, the first free-running step whose input window holds no true value."""
-    if (m := _missing(k)) is not None:
+    if (m := missing(k)) is not None:
         return m
     return verdict(int(k) == 11, "step 1 sees 10 true values, step 2 sees 9 and one prediction, "
                                  "step k sees 10 - (k - 1) true values: when is that 0?")
@@ -69,7 +58,7 @@ def check_blind_step(k):
 
 def check_detach(answer):
     """Exercise 5. Which parameter's gradient is unchanged by seed 004's detach (truncate=1) vs. full BPTT? One of W_in, W, W_out."""
-    if (m := _missing(answer)) is not None:
+    if (m := missing(answer)) is not None:
         return m
     return verdict(answer == "W_out", "dE/dW_out = sum_t z^t delta_out^t needs no error flowing back in time; "
                                       "the other two need delta^t, which is where truncation cuts")
