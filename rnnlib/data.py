@@ -1,6 +1,8 @@
 """Datasets. Every random choice takes a ``numpy.random.Generator`` (or a seed)."""
 import numpy as np
 
+from .checks import positive_int
+
 
 def _rng(rng):
     """Accept a Generator or an int seed; refuse anything else (no global state)."""
@@ -64,8 +66,7 @@ def binary_addition(n, n_bits=8, rng=0):
     Returns X (n, n_bits, 2) and Y (n, n_bits, 1), floats 0/1.
     """
     _check_n_bits(n_bits)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
+    positive_int("n", n)
     rng = _rng(rng)
     a, b = rng.integers(0, 2 ** (n_bits - 1), size=(2, n))
     return addition_pairs(a, b, n_bits)
@@ -84,9 +85,10 @@ def adder_batches(batch_size, n_bits=8, rng=0, n_models=None, block=256):
     """
     _check_n_bits(n_bits)
     rng = _rng(rng)
-    for name, value in (("batch_size", batch_size), ("n_models", n_models), ("block", block)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1):
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    positive_int("batch_size", batch_size)
+    if n_models is not None:
+        positive_int("n_models", n_models)
+    positive_int("block", block)
     shape = (batch_size,) if n_models is None else (n_models, batch_size)
     n = batch_size * (n_models or 1)
     while True:

@@ -8,14 +8,23 @@ def _right_bits(Y, T):
     return ((Y > 0.5) == (np.asarray(T) > 0.5)) & np.isfinite(Y)
 
 
+def _exact(Y, T):
+    """(E?, B): True where every output bit of a sequence is right."""
+    return _right_bits(Y, T).all(axis=(-2, -1))
+
+
+def _per_model(out):
+    """A float for one model, the (E,) array for several."""
+    return float(out) if np.ndim(out) == 0 else out
+
+
 def bit_accuracy(Y, T):
     """Share of output bits right after rounding at 0.5.
 
     Y : (E?, B, T, n_out) outputs; T : targets (B, T, n_out) or the shape of Y.
     Returns a float, or an (E,) array. NaN outputs count as wrong.
     """
-    out = _right_bits(Y, T).mean(axis=(-3, -2, -1))
-    return float(out) if np.ndim(out) == 0 else out
+    return _per_model(_right_bits(Y, T).mean(axis=(-3, -2, -1)))
 
 
 def exact_accuracy(Y, T):
@@ -23,8 +32,7 @@ def exact_accuracy(Y, T):
 
     Shapes as in ``bit_accuracy``; returns a float or an (E,) array.
     """
-    out = _right_bits(Y, T).all(axis=(-2, -1)).mean(axis=-1)
-    return float(out) if np.ndim(out) == 0 else out
+    return _per_model(_exact(Y, T).mean(axis=-1))
 
 
 def chunked_accuracy(model, X, T, chunk=128):
@@ -39,7 +47,5 @@ def chunked_accuracy(model, X, T, chunk=128):
     evaluation ran about 1.3x faster (benchmarks/bench.py measures it).
     """
     n = X.shape[0]
-    right = sum(_right_bits(model.forward(X[i:i + chunk]), T[i:i + chunk]).all(axis=(-2, -1)).sum(axis=-1)
-                for i in range(0, n, chunk))
-    out = right / n
-    return float(out) if np.ndim(out) == 0 else out
+    right = sum(_exact(model.forward(X[i:i + chunk]), T[i:i + chunk]).sum(axis=-1) for i in range(0, n, chunk))
+    return _per_model(right / n)

@@ -16,15 +16,10 @@ import math
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
+from .checks import positive_int
 from .init import check_init, init_params
 
 PARAM_NAMES = ("W_in", "W", "b", "W_out", "c")
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _T(A):
@@ -85,15 +80,15 @@ class SimpleRNN:
 
     def __init__(self, n_in, n_hidden, n_out, activation="tanh", output_activation="sigmoid",
                  init="normal", init_std=1.0, seed=0, n_models=None, bias=True):
-        self.n_in = _positive_int("n_in", n_in)
-        self.n_hidden = _positive_int("n_hidden", n_hidden)
-        self.n_out = _positive_int("n_out", n_out)
+        self.n_in = positive_int("n_in", n_in)
+        self.n_hidden = positive_int("n_hidden", n_hidden)
+        self.n_out = positive_int("n_out", n_out)
         self.f = get_activation(activation, HIDDEN_ACTIVATIONS)
         self.g = get_activation(output_activation, OUTPUT_ACTIVATIONS)
         check_init(init)
         if not np.isfinite(init_std) or init_std < 0:
             raise ValueError(f"init_std must be a finite number >= 0, got {init_std!r}")
-        self.n_models = None if n_models is None else _positive_int("n_models", n_models)
+        self.n_models = None if n_models is None else positive_int("n_models", n_models)
         self.bias = bool(bias)
         self.seeds = self._member_seeds(seed)
         members = [init_params(n_in, n_hidden, n_out, init, init_std, np.random.default_rng(s))
@@ -207,7 +202,7 @@ class SimpleRNN:
         if not _all_finite(dY):
             raise ValueError("dY contains NaN or inf")
         if truncate is not None:
-            truncate = _positive_int("truncate", truncate)
+            truncate = positive_int("truncate", truncate)
         p, T = self.params, U.shape[-3]
         Z = Z_all[..., 1:, :, :]
 

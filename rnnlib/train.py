@@ -3,6 +3,8 @@ import time
 
 import numpy as np
 
+from .checks import positive_int
+
 
 class History:
     """What a training run recorded.
@@ -54,10 +56,8 @@ def train(model, loss, batches, optimizer, steps, truncate=None,
     ``diverged_at``, its parameters are frozen, and the others go on. The run
     ends early when every model has diverged. Returns a ``History``.
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    if isinstance(eval_every, bool) or not isinstance(eval_every, (int, np.integer)) or eval_every < 1:
-        raise ValueError(f"eval_every must be a positive integer, got {eval_every!r}")
+    positive_int("steps", steps)
+    positive_int("eval_every", eval_every)
     lead = model.lead
     losses = np.empty((steps,) + lead)
     diverged_at = np.full(lead, -1)

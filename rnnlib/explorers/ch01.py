@@ -12,6 +12,7 @@ Nothing is trained, so every redraw is instant.
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..checks import positive_int
 from ..gradflow import set_spectral_radius, spectral_radius
 from ..rnn import SimpleRNN
 
@@ -28,8 +29,7 @@ def input_pattern(pattern, T, seed=0):
     """
     if pattern not in PATTERNS:
         raise ValueError(f"unknown pattern {pattern!r}: expected one of {', '.join(map(repr, PATTERNS))}")
-    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 1:
-        raise ValueError(f"T must be a positive integer, got {T!r}")
+    positive_int("T", T)
     t = np.arange(T)
     if pattern == "impulse":
         return (t == 0).astype(float)

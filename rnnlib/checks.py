@@ -1,0 +1,9 @@
+"""Argument checks shared across rnnlib: a clear ValueError that says what was expected and what came."""
+import numpy as np
+
+
+def positive_int(name, value):
+    """``value`` as an int if it is a positive integer (a bool is not); else a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
