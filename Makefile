@@ -11,7 +11,7 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider
 
-.PHONY: setup lab test test-unit test-notebooks test-ui notebooks lock clean html bench
+.PHONY: setup lab test test-unit test-notebooks test-variants test-ui notebooks lock clean html bench
 
 setup: $(VENV)/.installed
 
@@ -34,12 +34,19 @@ test-unit: setup
 test-notebooks: setup
 	$(TEST_ENV) $(BIN)/python -m pytest -q $(NBVAL) notebooks
 
+## test-variants: strict nbval over every notebook once per arithmetic variant this CPU can run
+##                (native, avx2, avx, sse: see tools/variants.py); a table of pass/fail and seconds
+test-variants: setup
+	$(BIN)/python tools/test_variants.py
+
 ## test-ui: every notebook run in JupyterLab in headless Chromium (/usr/bin/chromium), every explorer's slider moved;
 ##          screenshots and run times in build/screenshots/
 test-ui: setup
+	@test -x "$${UI_CHROMIUM:-/usr/bin/chromium}" || { echo "make test-ui needs Chromium at $${UI_CHROMIUM:-/usr/bin/chromium}: install it with 'sudo apt-get install chromium' (Debian, Ubuntu) or set UI_CHROMIUM to a Chromium executable"; exit 1; }
 	$(TEST_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider tests/ui/ui_lab.py
 
-## notebooks: re-execute every notebook in place (for committing), metadata stripped
+## notebooks: re-execute every notebook in place (for committing), metadata stripped, under the
+##            reference arithmetic variant (avx2: tools/variants.py), so any x86-64 CPU with AVX2 reproduces them
 notebooks: setup
 	$(TEST_ENV) $(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
 

@@ -2,15 +2,22 @@
 
 Keeps outputs and execution counts; strips what changes from run to run and
 means nothing to a reader: per-cell timing metadata and saved widget state.
+Kernels run under the reference arithmetic variant (tools/variants.py), so the
+committed outputs are the ones any x86-64 CPU with AVX2 reproduces exactly;
+`--variant native` uses this machine's defaults instead.
 
-    python tools/run_notebooks.py notebooks/*.ipynb
+    python tools/run_notebooks.py [--variant NAME] notebooks/*.ipynb
 """
+import argparse
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import variants  # noqa: E402
 
 
 def clean(nb):
@@ -32,5 +39,11 @@ def run(path):
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:]:
-        run(Path(name))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--variant", default=variants.REFERENCE, choices=list(variants.VARIANTS))
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    args = parser.parse_args()
+    found = variants.apply(args.variant)      # the kernels inherit this environment
+    print(f"variant {args.variant}: NumPy {', '.join(found['numpy'])}; BLAS {found['blas']}")
+    for path in args.notebooks:
+        run(path)
