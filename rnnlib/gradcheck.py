@@ -44,3 +44,21 @@ def check_gradients(model, X, T, loss, truncate=None, h=1e-6):
             continue
         errors[name] = relative_error(analytic[name], numerical_gradient(total_loss, p, h))
     return errors
+
+
+def format_errors(errors, tiny=1e-8):
+    """One line, e.g. "W_in: < 1e-08  W: < 1e-08  ...  c: 0.34", the same on every CPU.
+
+    A correct gradient's relative error is rounding noise (1e-11 to 1e-9 here),
+    whose digits change with the CPU's vector units and BLAS kernel, so it is
+    printed only as "< tiny". A wrong gradient's error (above 1e-3 in every bug
+    the course shows) is a real difference, stable to two significant digits.
+    Anything in between is printed as its bound, "< 1e-03".
+    """
+    def one(e):
+        if e < tiny:
+            return f"< {tiny:.0e}"
+        if e < 1e-3:
+            return "< 1e-03"
+        return f"{e:.2g}"
+    return "  ".join(f"{k}: {one(e)}" for k, e in errors.items())
