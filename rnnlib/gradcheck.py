@@ -60,5 +60,5 @@ def format_errors(errors, tiny=1e-8):
             return f"< {tiny:.0e}"
         if e < 1e-3:
             return "< 1e-03"
-        return f"{e:.2g}"
+        return f"{e:#.2g}"
     return "  ".join(f"{k}: {one(e)}" for k, e in errors.items())

@@ -137,3 +137,11 @@ def test_activation_derivatives_match_numerical_ones():
         z = act.forward(u)
         numeric = (act.forward(u + 1e-6) - act.forward(u - 1e-6)) / 2e-6
         assert relative_error(act.grad(u, z), numeric) < 1e-8, name
+
+
+def test_format_errors_hides_rounding_noise_and_keeps_real_errors():
+    from rnnlib.gradcheck import format_errors
+    line = format_errors({"W_in": 1.7e-10, "W": 6.4e-11, "b": 3e-5, "W_out": 0.3449, "c": 1.0})
+    assert line == "W_in: < 1e-08  W: < 1e-08  b: < 1e-03  W_out: 0.34  c: 1.0"
+    # the same text for any noise level below the threshold
+    assert format_errors({"W": 1.6e-10}) == format_errors({"W": 9.9e-9})
