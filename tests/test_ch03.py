@@ -111,6 +111,38 @@ def test_train_adder_equals_run_adder_and_watches():
         ch03.train_adder([0], steps=5, loss="hinge")
 
 
+def test_nudged_moves_every_nonzero_initial_weight_by_one_ulp():
+    plain = SimpleRNN(2, 5, 1, seed=[0, 1], n_models=2, bias=True)
+    for direction in (+1, -1):
+        cls = ch03.nudged(SimpleRNN, direction)
+        assert issubclass(cls, SimpleRNN) and cls.__name__ == f"SimpleRNNNudged{direction:+d}"
+        moved = cls(2, 5, 1, seed=[0, 1], n_models=2, bias=True)
+        for k, p in plain.params.items():
+            q = moved.params[k]
+            np.testing.assert_array_equal(q, np.where(p != 0, np.nextafter(p, direction * np.inf), 0.0))
+            assert np.all((q != p) == (p != 0))              # biases start at 0 and stay 0
+    assert ch03.nudged(ch03.FirstStepOutputGrad, 1).__mro__[1] is ch03.FirstStepOutputGrad
+    assert ch03.nudged(SimpleRNN, 0) is SimpleRNN
+    with pytest.raises(ValueError, match="direction"):
+        ch03.nudged(SimpleRNN, 2)
+
+
+def test_train_adder_nudge_changes_only_the_start():
+    cfg = dict(ch03.RECIPE, steps=30)
+    m0, h0, _ = ch03.train_adder([0, 1], eval_every=10, **cfg)
+    m1, h1, _ = ch03.train_adder([0, 1], eval_every=10, nudge=0, **cfg)
+    np.testing.assert_array_equal(h0.loss, h1.loss)
+    m2, h2, _ = ch03.train_adder([0, 1], eval_every=10, nudge=-1, **cfg)
+    assert not np.array_equal(h0.loss, h2.loss) and np.allclose(h0.loss, h2.loss, rtol=1e-6)
+
+
+def test_explorer_default_claim_holds_on_a_second_data_stream():
+    # notebook 03, section 7: the default solves all five seeds within a median of 200 steps
+    for data_seed in (2024, 2025):
+        _, s = ch03.explore(data_seed=data_seed)
+        assert s["solved"] == 5 and s["median_steps"] <= 200, (data_seed, s)
+
+
 def test_log_lines_say_success_only_for_right_sums():
     class H:
         eval_steps = np.array([0, 500])
