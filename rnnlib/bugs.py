@@ -21,12 +21,11 @@ def saved_forward(model):
     """
     if model.n_models is not None:
         raise ValueError("the bug clinic works on one model: build it without n_models")
-    Xt, U, Z_all, V, Y = model._cache                   # time-major inside SimpleRNN
-    X, Z0 = np.swapaxes(Xt, 0, 1), np.swapaxes(Z_all, 0, 1)
-    fprime = np.swapaxes(model.f.grad(U, Z_all[1:]), 0, 1)
+    X, U, Z0, V, Y = model.last_forward()
+    fprime = model.f.grad(U, Z0[:, 1:])
 
     def delta_out(dY):
-        return dY * np.swapaxes(model.g.grad(V, Y), 0, 1)
+        return dY * model.g.grad(V, Y)
 
     return X, Z0, fprime, delta_out
 

@@ -12,6 +12,7 @@ models trained side by side (e.g. E seeds). NumPy's ``@`` broadcasts over
 leading axes, so one code path serves one model and E models.
 """
 import math
+from collections import namedtuple
 
 import numpy as np
 
@@ -20,6 +21,16 @@ from .checks import positive_int
 from .init import check_init, init_params
 
 PARAM_NAMES = ("W_in", "W", "b", "W_out", "c")
+
+Forward = namedtuple("Forward", "X U Z V Y")
+Forward.__doc__ = """What one forward pass computed, batch-first (``SimpleRNN.last_forward``).
+
+X : (E?, B, T, n_in) inputs (no model axis when all models shared one X).
+U : (E?, B, T, H) pre-activations u^1..u^T.
+Z : (E?, B, T+1, H) hidden states z^0, z^1, ..., z^T (z^0 first).
+V : (E?, B, T, n_out) output pre-activations v^1..v^T.
+Y : (E?, B, T, n_out) outputs y^1..y^T.
+"""
 
 
 def _T(A):
@@ -50,11 +61,6 @@ def _all_finite(A):
     return math.isfinite(a.dot(a)) or bool(np.isfinite(A).all())
 
 
-def _time_major(A):
-    """(..., B, T, n) -> (..., T, B, n), contiguous."""
-    return np.ascontiguousarray(A.swapaxes(-3, -2))
-
-
 class SimpleRNN:
     """An Elman RNN with one hidden layer.
 
@@ -75,7 +81,8 @@ class SimpleRNN:
               "W_out": (E?, H, n_out), "c": (E?, n_out)}, the arrays the model
               computes with (E? is the model axis, present only with n_models).
     grads : same keys and shapes, filled by ``backward``.
-    hidden : (E?, B, T, H) hidden states z^1..z^T of the last ``forward``.
+    hidden : (E?, B, T, H) hidden states z^1..z^T of the last ``forward`` (a new
+        array at every access: changing it changes nothing in the model).
     """
 
     def __init__(self, n_in, n_hidden, n_out, activation="tanh", output_activation="sigmoid",
@@ -99,7 +106,6 @@ class SimpleRNN:
             self.params = {k: np.stack([m[k] for m in members]) for k in PARAM_NAMES}
         self.grads = {k: np.zeros_like(p) for k, p in self.params.items()}
         self.lead = () if self.n_models is None else (self.n_models,)
-        self.hidden = None
         self._cache = None
 
     def _member_seeds(self, seed):
@@ -146,7 +152,8 @@ class SimpleRNN:
 
         X  : (B, T, n_in), or (E, B, T, n_in) for one batch per model.
         h0 : (E?, B, H) initial hidden state z^0; zeros if None.
-        Returns Y : (E?, B, T, n_out). Keeps what ``backward`` needs.
+        Returns Y : (E?, B, T, n_out), a new array. Keeps what ``backward`` needs
+        (its own copy of X, so later changes to the caller's X do not reach it).
         """
         X = self._check_X(X)
         B, T = X.shape[-3], X.shape[-2]
@@ -154,7 +161,7 @@ class SimpleRNN:
         p, f = self.params, self.f.forward
         # Inside, arrays are time-major, (E?, T, B, n): each step's slice is
         # contiguous, and all steps flatten to (E?, T*B, n) rows for free.
-        Xt = _time_major(X)
+        Xt = np.array(X.swapaxes(-3, -2), order="C")      # always a copy (swapaxes of B=1 is not)
         # The input term x^t W_in + b of every step at once, then the recurrence.
         U = np.empty(self.lead + (T, B, self.n_hidden))
         np.matmul(_flat(Xt), p["W_in"], out=_flat(U))
@@ -174,8 +181,18 @@ class SimpleRNN:
         V += p["c"][..., None, None, :]
         Y = self.g.forward(V)
         self._cache = (Xt, U, Z_all, V, Y)
-        self.hidden = Z.swapaxes(-3, -2)
-        return Y.swapaxes(-3, -2)
+        return Y.swapaxes(-3, -2).copy()
+
+    @property
+    def hidden(self):
+        """(E?, B, T, H): z^1..z^T of the last forward pass, a new array; None before any."""
+        return None if self._cache is None else self._cache[2][..., 1:, :, :].swapaxes(-3, -2).copy()
+
+    def last_forward(self):
+        """A ``Forward`` (X, U, Z, V, Y) of the last forward pass, batch-first, as new arrays."""
+        if self._cache is None:
+            raise ValueError("last_forward needs a forward pass first")
+        return Forward(*(A.swapaxes(-3, -2).copy() for A in self._cache))
 
     # ----------------------------------------------------------------- backward
     def backward(self, dY, truncate=None, input_grads=True):

@@ -52,6 +52,40 @@ def test_backward_without_input_grads_gives_the_same_parameter_gradients(n_model
         assert not np.array_equal(full[k], 0.0)
 
 
+@pytest.mark.parametrize("n_models", [None, 3])
+@pytest.mark.parametrize("batch", [1, 4])
+@pytest.mark.parametrize("output", ["sigmoid", "identity"])
+def test_no_returned_array_aliases_the_model_state(n_models, batch, output):
+    """Scribbling on everything forward and backward hand out (and on the X passed in)
+    leaves the next backward's gradients as they were."""
+    model = SimpleRNN(2, 5, 1, output_activation=output, n_models=n_models, seed=4)
+    X, T = binary_addition(batch, 8, 1)
+    Y = model.forward(X)
+    dY = squared_error(Y, T)[1]
+    model.backward(dY)
+    expected = {k: g.copy() for k, g in model.grads.items()}
+    handed_out = [X, Y, model.hidden, *model.last_forward(), model.backward(dY), model.dh0]
+    for A in handed_out:
+        A *= 0.5
+    model.backward(dY)
+    for k in expected:
+        np.testing.assert_array_equal(model.grads[k], expected[k])
+
+
+def test_last_forward_is_the_forward_pass_batch_first():
+    model = SimpleRNN(2, 5, 1, n_models=3, seed=1)
+    X, _ = binary_addition(4, 8, 1)
+    Y = model.forward(X)
+    f = model.last_forward()
+    assert f.X.shape == (4, 8, 2) and f.U.shape == (3, 4, 8, 5) and f.Z.shape == (3, 4, 9, 5)
+    np.testing.assert_array_equal(f.Y, Y)
+    np.testing.assert_array_equal(f.Z[..., 1:, :], model.hidden)
+    np.testing.assert_array_equal(f.Z[..., 0, :], 0.0)
+    np.testing.assert_allclose(f.Z[..., 1:, :], np.tanh(f.U))
+    with pytest.raises(ValueError, match="forward pass first"):
+        SimpleRNN(2, 5, 1).last_forward()
+
+
 def test_hidden_state_follows_the_forward_equations():
     model = SimpleRNN(2, 3, 1, activation="tanh", seed=2)
     X, _ = binary_addition(2, 4, 1)
