@@ -7,3 +7,13 @@ def positive_int(name, value):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def generator(rng):
+    """A ``numpy.random.Generator`` from a Generator or an int seed; anything else is a ValueError
+    (there is no global random state to fall back on)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return np.random.default_rng(rng)
+    raise ValueError(f"rng must be a numpy.random.Generator or an int seed, got {rng!r}")

@@ -1,21 +1,7 @@
 """Datasets. Every random choice takes a ``numpy.random.Generator`` (or a seed)."""
 import numpy as np
 
-from .checks import positive_int
-
-
-def _rng(rng):
-    """Accept a Generator or an int seed; refuse anything else (no global state)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(rng)
-    raise ValueError(f"rng must be a numpy.random.Generator or an int seed, got {rng!r}")
-
-
-def _check_n_bits(n_bits):
-    if isinstance(n_bits, bool) or not isinstance(n_bits, (int, np.integer)) or n_bits < 1:
-        raise ValueError(f"n_bits must be an integer >= 1, got {n_bits!r}")
+from .checks import generator, positive_int
 
 
 def to_bits(values, n_bits=8):
@@ -24,7 +10,7 @@ def to_bits(values, n_bits=8):
     values : int or array of non-negative ints < 2**n_bits, any shape S.
     Returns a float array of shape S + (n_bits,); entry i is bit i (worth 2**i).
     """
-    _check_n_bits(n_bits)
+    positive_int("n_bits", n_bits)
     values = np.asarray(values)
     if not np.issubdtype(values.dtype, np.integer):
         raise ValueError(f"to_bits needs integers, got dtype {values.dtype}")
@@ -65,9 +51,9 @@ def binary_addition(n, n_bits=8, rng=0):
     Operands are uniform in [0, 2**(n_bits-1)), so the sum fits in n_bits.
     Returns X (n, n_bits, 2) and Y (n, n_bits, 1), floats 0/1.
     """
-    _check_n_bits(n_bits)
+    positive_int("n_bits", n_bits)
     positive_int("n", n)
-    rng = _rng(rng)
+    rng = generator(rng)
     a, b = rng.integers(0, 2 ** (n_bits - 1), size=(2, n))
     return addition_pairs(a, b, n_bits)
 
@@ -83,8 +69,8 @@ def adder_batches(batch_size, n_bits=8, rng=0, n_models=None, block=256):
     third of a training step. A Generator passed as ``rng`` is therefore
     advanced up to ``block`` steps ahead of what has been yielded.
     """
-    _check_n_bits(n_bits)
-    rng = _rng(rng)
+    positive_int("n_bits", n_bits)
+    rng = generator(rng)
     positive_int("batch_size", batch_size)
     if n_models is not None:
         positive_int("n_models", n_models)

@@ -12,7 +12,7 @@ sum bit of step t+1 is a_{t+1} XOR b_{t+1} XOR c^t. Two ways to look for it:
 """
 import numpy as np
 
-from .data import _check_n_bits, _rng
+from .checks import generator, positive_int
 
 
 def carries(X):
@@ -48,8 +48,8 @@ def long_sums(n, n_bits, rng=0):
     Same distribution as ``rnnlib.data.binary_addition`` (every bit below the
     top one a fair coin). Returns X (n, n_bits, 2) and Y (n, n_bits, 1).
     """
-    _check_n_bits(n_bits)
-    X = _rng(rng).integers(0, 2, size=(n, n_bits, 2)).astype(float)
+    positive_int("n_bits", n_bits)
+    X = generator(rng).integers(0, 2, size=(n, n_bits, 2)).astype(float)
     X[:, -1, :] = 0.0
     return X, sum_bits(X)
 

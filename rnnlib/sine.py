@@ -16,7 +16,7 @@ Every random choice takes a seed or a ``numpy.random.Generator``.
 """
 import numpy as np
 
-from .data import _rng
+from .checks import generator
 from .losses import squared_error
 from .optim import SGD
 from .rnn import SimpleRNN
@@ -32,7 +32,7 @@ def noisy_sine(n_points=50, noise=0.1, rng=0, n_models=None):
     """
     if noise < 0:
         raise ValueError(f"noise must be >= 0, got {noise!r}")
-    rng = _rng(rng)
+    rng = generator(rng)
     x = np.linspace(-2 * np.pi, 2 * np.pi, n_points)
     shape = (n_points,) if n_models is None else (n_models, n_points)
     return x, np.sin(x) + noise * rng.standard_normal(shape)
@@ -77,7 +77,7 @@ def epoch_batches(X, T, batch_size, rng=0):
     X, T : (n, L, 1), or (E, n, L, 1) with each model shuffled on its own.
     Every epoch yields ceil(n / batch_size) batches; the last one may be smaller.
     """
-    rng = _rng(rng)
+    rng = generator(rng)
     n = X.shape[-3]
     while True:
         if X.ndim == 3:

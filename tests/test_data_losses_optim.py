@@ -42,7 +42,7 @@ def test_addition_pairs_and_batches():
 
 
 @pytest.mark.parametrize("call,words", [
-    (lambda: binary_addition(3, n_bits=0), "n_bits must be an integer >= 1, got 0"),
+    (lambda: binary_addition(3, n_bits=0), "n_bits must be a positive integer, got 0"),
     (lambda: binary_addition(0), "n must be a positive integer"),
     (lambda: binary_addition(3, rng=None), "numpy.random.Generator or an int seed"),
     (lambda: to_bits(16, 4), "[0, 2**4)"),
