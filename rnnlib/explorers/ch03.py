@@ -19,7 +19,7 @@ from ..data import addition_pairs, from_bits
 from ..experiments import run_adder, summarize
 from ..metrics import chunked_accuracy  # noqa: F401 (notebook 03 imports it from here)
 from ..plotting import plot_band, smooth
-from ..rnn import SimpleRNN, _T
+from ..rnn import SimpleRNN
 
 # A better recipe than the seed setups: minibatches of 8, binary cross-entropy,
 # tanh, Xavier-form init with biases, learning rate 0.2. At 0.2 every model of
@@ -44,9 +44,9 @@ class FirstStepOutputGrad(SimpleRNN):
 
     def backward(self, dY, truncate=None, input_grads=True):
         dX = super().backward(dY, truncate, input_grads)
-        _, _, Z_all, V, Y = self._cache                    # time-major: (E?, T, B, n)
-        dV1 = np.swapaxes(np.asarray(dY, dtype=float), -3, -2)[..., 0, :, :] * self.g.grad(V[..., 0, :, :], Y[..., 0, :, :])
-        self.grads["W_out"][...] = _T(Z_all[..., 1, :, :]) @ dV1   # [z^1]^T delta_out^1 only
+        _, _, Z, V, Y = self.last_forward()                # batch-first: (E?, B, T, n)
+        dV1 = np.asarray(dY, dtype=float)[..., 0, :] * self.g.grad(V[..., 0, :], Y[..., 0, :])
+        self.grads["W_out"][...] = Z[..., 1, :].swapaxes(-1, -2) @ dV1   # [z^1]^T delta_out^1 only
         self.grads["c"][...] = dV1.sum(axis=-2) if self.bias else 0.0
         return dX
 
