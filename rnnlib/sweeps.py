@@ -228,17 +228,48 @@ def run_settings(settings, seeds=range(10), n_hidden=16, steps=10_000, batch_siz
     return Sweep(settings, seeds, n_hidden, model, history)
 
 
-def table(rows, seeds_note=""):
-    """Aligned text table of (label, summary dict from ``rnnlib.experiments.summarize``) rows."""
-    rows = list(rows)
-    w = max([len("setting")] + [len(label) for label, _ in rows])
+def _bound_text(bound, fmt):
+    lo, hi = bound
+    return f"<= {fmt(hi)}" if lo <= 0 else f"{fmt(lo)}-{fmt(hi)}"
+
+
+def table(rows, seeds_note="", edge=None):
+    """Aligned text table of (label, summary dict from ``rnnlib.experiments.summarize``) rows.
+
+    edge : optional {label: {"solved": (lo, hi), "final": (lo, hi)}} for settings on the edge of
+        stability, whose seed count and final accuracy change with the last bits of the arithmetic
+        (another CPU, another NumPy build; see the README). Such a row prints the bounds instead of
+        the numbers ("<= 2/10" for 0-2 seeds, "1-3/10", "<= 0.25" for a final accuracy from 0 to
+        0.25; its median steps as "varies" when the count is bounded; ``final=None`` prints
+        "varies"), and the table checks that its numbers lie inside the bounds: AssertionError if
+        not. A row whose label is in ``edge`` is marked with a '*'.
+    """
+    rows, edge = list(rows), dict(edge or {})
+    unknown = set(edge) - {label for label, _ in rows}
+    if unknown:
+        raise ValueError(f"edge bounds for settings not in the table: {sorted(unknown)}")
+    labels = [label + (" *" if label in edge else "") for label, _ in rows]
+    w = max([len("setting")] + [len(label) for label in labels])
     head = f"{'setting':<{w}} {'seeds':>5} {'solved':>7} {'median steps':>13} {'final acc':>9} {'diverged':>8}"
     lines = [head, "-" * len(head)]
-    for label, r in rows:
+    for text, (label, r) in zip(labels, rows):
         med = "-" if not np.isfinite(r["median_steps"]) else f"{r['median_steps']:.0f}"
         solved = f"{r['solved']}/{r['seeds']}"
-        lines.append(f"{label:<{w}} {r['seeds']:>5} {solved:>7} {med:>13} "
-                     f"{r['final_accuracy']:>9.3f} {r['diverged']:>8}")
+        final = f"{r['final_accuracy']:.3f}"
+        bounds = edge.get(label, {})
+        if "solved" in bounds:
+            lo, hi = bounds["solved"]
+            assert lo <= r["solved"] <= hi, f"{label}: {r['solved']} seeds solved, outside the stated {lo}-{hi}"
+            solved = _bound_text((lo, hi), str) + f"/{r['seeds']}"
+            med = "varies" if hi > 0 else "-"
+        if bounds.get("final", ()) is None:
+            final = "varies"
+        elif "final" in bounds:
+            lo, hi = bounds["final"]
+            assert lo <= r["final_accuracy"] <= hi, \
+                f"{label}: final accuracy {r['final_accuracy']:.3f}, outside the stated {lo}-{hi}"
+            final = _bound_text((lo, hi), lambda v: f"{v:.2f}")
+        lines.append(f"{text:<{w}} {r['seeds']:>5} {solved:>7} {med:>13} {final:>9} {r['diverged']:>8}")
     if seeds_note:
         lines.append(seeds_note)
     return "\n".join(lines)

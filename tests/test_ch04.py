@@ -134,3 +134,19 @@ def test_exercise_checks(check, right, wrong, capsys):
     assert check("abc") is False
     out = capsys.readouterr().out
     assert "Correct." in out and "Not yet" in out
+
+
+def test_table_edge_rows_print_bounds_and_check_them():
+    row = {"seeds": 10, "solved": 2, "solve_rate": 0.2, "median_steps": 8500.0, "final_accuracy": 0.31, "diverged": 0}
+    text = table([("tanh", row), ("plain", row)], edge={"tanh": dict(solved=(0, 3), final=None)})
+    edge_line, plain_line = text.splitlines()[2:4]
+    assert edge_line.startswith("tanh *") and "<= 3/10" in edge_line and "varies" in edge_line
+    assert "8500" not in edge_line and "0.310" not in edge_line
+    assert "2/10" in plain_line and "8500" in plain_line and "0.310" in plain_line
+    assert "0.30-0.40" in table([("a", row)], edge={"a": dict(final=(0.3, 0.4))})
+    with pytest.raises(AssertionError, match="outside the stated 0-1"):
+        table([("a", row)], edge={"a": dict(solved=(0, 1))})
+    with pytest.raises(AssertionError, match="final accuracy"):
+        table([("a", row)], edge={"a": dict(final=(0, 0.3))})
+    with pytest.raises(ValueError, match="not in the table"):
+        table([("a", row)], edge={"b": dict(final=None)})
