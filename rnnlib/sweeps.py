@@ -136,8 +136,8 @@ def probe_diagnostics(model, lr, X, T, slope, n_step_examples=4):
                 ``n_step_examples`` probe sums: how far one training step moves the output.
     """
     Y = model.forward(X)
-    _, U, Z_all, V, _ = model._cache
-    fprime = model.f.grad(U, Z_all[..., 1:, :, :])
+    _, U, Z_all, V, _ = model.last_forward()         # batch-first: (E, B, T, n), Z_all with z^0
+    fprime = model.f.grad(U, Z_all[..., 1:, :])
     lead = U.shape[0]
     slope = np.broadcast_to(np.asarray(slope, dtype=float), (lead,)).reshape(-1, 1, 1, 1)
     out = {
@@ -154,12 +154,12 @@ def probe_diagnostics(model, lr, X, T, slope, n_step_examples=4):
     for j in range(n_step_examples):
         x, t = X[j:j + 1], T[j:j + 1]
         Yj = model.forward(x)
-        v0 = model._cache[3].copy()
+        v0 = model.last_forward().V
         model.backward(squared_error(Yj, t)[1])
         for k, p in model.params.items():
             p -= np.asarray(lr).reshape(shape(p)) * model.grads[k]
         model.forward(x)
-        moves.append(np.abs(model._cache[3] - v0).reshape(lead, -1).mean(axis=1))
+        moves.append(np.abs(model.last_forward().V - v0).reshape(lead, -1).mean(axis=1))
         for k, p in model.params.items():
             p[...] = saved[k]
     out["step_dv"] = np.mean(moves, axis=0)
