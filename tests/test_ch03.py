@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 from rnnlib import SimpleRNN, squared_error  # noqa: E402
 from rnnlib.data import addition_pairs, binary_addition, from_bits  # noqa: E402
 from rnnlib.exercises import ch03 as ex  # noqa: E402
-from rnnlib.experiments import SEED003, run_adder  # noqa: E402
+from rnnlib.experiments import SEED003, run_adder, steps_to_solve  # noqa: E402
 from rnnlib.explorers import ch03  # noqa: E402
 from rnnlib.metrics import exact_accuracy  # noqa: E402
 from rnnlib.probe import LinearProbe, carries, carry_chain, long_sums, sum_bits, unit_correlations  # noqa: E402
@@ -223,3 +223,21 @@ def test_exercise_checks(capsys):
     assert ex.check_msb_first_step(8) and not ex.check_msb_first_step(1)
     assert ex.check_longest_chain(7) and not ex.check_longest_chain(8)
     assert not ex.check_longest_chain(None)
+
+
+def test_nudge_study_counts_from_the_runs_it_trains():
+    cfg = dict(ch03.RECIPE, steps=60)
+    study = ch03.nudge_study((2024, 2025), seeds=[0, 1], eval_every=20, **cfg)
+    assert study.runs == 2 * 3 * 2 and study.nudged == 2 * 2 * 2
+    assert 0 <= study.moved <= study.nudged and 0 <= study.not_exact <= study.runs
+    # recount by hand from the same runs
+    solve, not_exact = {}, 0
+    for d in (2024, 2025):
+        for n in (0, 1, -1):
+            h = ch03.train_adder([0, 1], eval_every=20, nudge=n, **dict(cfg, data_seed=d))[1]
+            solve[d, n] = steps_to_solve(h)
+            not_exact += int(np.sum(np.ma.filled(h.evals["accuracy"][-1], 0.0) != 1.0))
+    assert study.not_exact == not_exact
+    assert study.moved == sum(int(np.sum(solve[d, n] != solve[d, 0])) for d in (2024, 2025) for n in (1, -1))
+    with pytest.raises(ValueError, match="start with 0"):
+        ch03.nudge_study((2024,), nudges=(1, -1), **cfg)

@@ -11,12 +11,13 @@ model class (``FirstStepOutputGrad``, seed 003's bug).
 loss and accuracy; ``explorer_widget`` puts sliders on it.
 """
 import time
+from collections import namedtuple
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from ..data import addition_pairs, from_bits
-from ..experiments import run_adder, summarize
+from ..experiments import run_adder, steps_to_solve, summarize
 from ..metrics import chunked_accuracy  # noqa: F401 (notebook 03 imports it from here)
 from ..plotting import plot_band, smooth
 from ..rnn import SimpleRNN
@@ -100,6 +101,41 @@ def train_adder(seeds=range(10), n_hidden=16, activation="sigmoid", output_activ
         model_class=model_class,
         on_evaluate=None if watch is None else lambda m: watched.append(from_bits(m.forward(X_watch)[..., 0])))
     return model, history, (np.array(watched) if watch is not None else None)
+
+
+NudgeStudy = namedtuple("NudgeStudy", "runs not_exact nudged moved median_steps")
+NudgeStudy.__doc__ = """What ``nudge_study`` measured at one setting.
+
+runs : number of models trained (streams x nudges x seeds).
+not_exact : of these, how many are not exact on the
+    test set at the last step (a diverged model, whose accuracy is masked,
+    counts as not exact).
+nudged : number of nudged runs (streams x seeds x nudges other than 0).
+moved : of the nudged runs, how many solve at another step than the same
+    seed on the same stream as drawn (never solving counts as step -1).
+median_steps : median step of solving over every run that solves.
+"""
+
+
+def nudge_study(data_seeds, seeds=range(10), nudges=(0, +1, -1), eval_every=25, **config):
+    """Train ``config`` (as for ``train_adder``) on every data seed, as drawn
+    and with every initial weight moved one ulp up / down (``nudges``; the
+    first must be 0), and count what the nudge changes. Returns a
+    ``NudgeStudy``."""
+    if nudges[0] != 0:
+        raise ValueError("nudges must start with 0 (the run as drawn)")
+    seeds = list(seeds)
+    solve, not_exact = {}, 0
+    for data_seed in data_seeds:
+        for nudge in nudges:
+            _, h, _ = train_adder(seeds, eval_every=eval_every, nudge=nudge, data_seed=data_seed, **config)
+            solve[data_seed, nudge] = steps_to_solve(h)
+            not_exact += int(np.sum(np.ma.filled(h.evals["accuracy"][-1], 0.0) != 1.0))
+    moved = sum(int(np.sum(solve[d, n] != solve[d, 0])) for d in data_seeds for n in nudges[1:])
+    solved = np.concatenate([s[s > 0] for s in solve.values()])
+    return NudgeStudy(runs=len(data_seeds) * len(nudges) * len(seeds), not_exact=not_exact,
+                      nudged=len(data_seeds) * len(seeds) * (len(nudges) - 1), moved=moved,
+                      median_steps=float(np.median(solved)) if solved.size else float("nan"))
 
 
 def log_lines(history, watched, a, b, model=0, every=500):
