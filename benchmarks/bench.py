@@ -7,8 +7,7 @@ Writes benchmarks/results.md (tables), results.png (plot) and results.json.
 Micro benchmark: one training step (forward, squared error, full BPTT, SGD)
 on 8-bit binary-adder batches, tanh hidden layer, sigmoid output, biases, for
 batch 1/32/256 x hidden 16/160 x n_models 1/10, by
-  rnnlib   SimpleRNN + squared_error + SGD (the public API, as rnnlib.train calls it:
-           backward(dY, input_grads=False), since training needs no dX or dh0),
+  rnnlib   SimpleRNN + squared_error + SGD (the public API, as rnnlib.train calls it),
   minimal  benchmarks/minimal.py: the same math written by hand, the NumPy limit,
   torch    torch.nn.RNN + Linear, autograd, SGD, float64, one thread (if installed).
 All (case, implementation) blocks are interleaved in every repetition, so a
@@ -94,7 +93,7 @@ def make_steps(B, H, E, use_torch):
 
     def rnnlib_step():   # what rnnlib.train does each step
         loss, dY = squared_error(model.forward(X), D)
-        model.backward(dY, input_grads=False)
+        model.backward(dY)
         opt.step(model.params, model.grads)
 
     P = minimal.init(2, H, 1, E)
@@ -156,7 +155,7 @@ def elementwise(reps):
         fns = {"np.tanh": lambda: np.tanh(u, z),
                "np.exp": lambda: np.exp(u, z),
                "sigmoid as 0.5 (1 + tanh(u / 2))": lambda: 0.5 * (1.0 + np.tanh(0.5 * u)),
-               "rnnlib sigmoid (exp, in place)": lambda: sigmoid(u, z)}
+               "rnnlib sigmoid (exp)": lambda: sigmoid(u)}
         n = max(1, int(2e6 // u.size))
         res = {k: [] for k in fns}
         for _ in range(reps):

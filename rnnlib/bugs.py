@@ -121,7 +121,7 @@ def attach_backward(model, backward):
 
     (Only this one object changes; ``truncate`` is not supported by the bugs.)
     """
-    def patched(dY, truncate=None, input_grads=True):   # the bugs never compute dX or dh0
+    def patched(dY, truncate=None):                      # the bugs never compute dX or dh0
         if truncate is not None:
             raise ValueError("the bug clinic's backward functions do not truncate")
         backward(model, np.asarray(dY, dtype=float))

@@ -21,10 +21,9 @@ def _check(Y, T):
     return Y, T
 
 
-def _per_model(values):
-    """Sum over (T, n_out), mean over B: a float, or an (E,) array."""
-    out = np.add.reduce(values, axis=(-2, -1))         # np.sum and np.mean without their Python wrappers
-    out = np.add.reduce(out, axis=-1) / values.shape[-3]
+def per_sequence_mean(values):
+    """Sum over steps and outputs, mean over the B sequences: a float, or (E,) with a model axis."""
+    out = values.sum(axis=(-3, -2, -1)) / values.shape[-3]
     return float(out) if out.ndim == 0 else out
 
 
@@ -36,10 +35,7 @@ def squared_error(Y, T):
     """
     Y, T = _check(Y, T)
     diff = Y - T
-    B, flat = Y.shape[-3], diff.reshape(diff.shape[:-3] + (-1,))   # (E?, B*T*n_out)
-    loss = np.add.reduce(flat * flat, axis=-1) * (0.5 / B)          # fewer NumPy calls than _per_model
-    diff /= B
-    return (float(loss) if loss.ndim == 0 else loss), diff
+    return per_sequence_mean(0.5 * diff * diff), diff / Y.shape[-3]
 
 
 def binary_cross_entropy(Y, T):
@@ -57,7 +53,7 @@ def binary_cross_entropy(Y, T):
     P = np.clip(Y, EPS, 1.0 - EPS)
     loss = -(T * np.log(P) + (1.0 - T) * np.log1p(-P))
     dY = (P - T) / (P * (1.0 - P)) / Y.shape[-3]
-    return _per_model(loss), dY
+    return per_sequence_mean(loss), dY
 
 
 LOSSES = {"squared_error": squared_error, "binary_cross_entropy": binary_cross_entropy}

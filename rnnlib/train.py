@@ -46,8 +46,7 @@ def train(model, loss, batches, optimizer, steps, truncate=None,
     model : a SimpleRNN (one model or n_models).
     loss : a function (Y, T) -> (loss, dY), e.g. ``rnnlib.losses.squared_error``.
     batches : an iterator of (X, T) batches, e.g. ``rnnlib.data.adder_batches``.
-    optimizer : e.g. ``rnnlib.SGD``; truncate : passed to ``model.backward``
-        (with ``input_grads=False``: training needs no dX or dh0).
+    optimizer : e.g. ``rnnlib.SGD``; truncate : passed to ``model.backward``.
     evaluate : optional function model -> {name: float or (E,) array}, run
         before training and after every ``eval_every`` steps (and the last).
     progress : optional function (step, steps, latest_evals) for live displays.
@@ -86,14 +85,11 @@ def train(model, loss, batches, optimizer, steps, truncate=None,
             dead = ~np.isfinite(value)
             diverged_at = np.where(dead & (diverged_at < 0), step, diverged_at)
             alive = diverged_at < 0
-            if alive.all():                     # the common case: nothing to mask
-                model.backward(dY, truncate=truncate, input_grads=False)
-            elif not alive.any():
+            if not alive.any():
                 break
-            else:
-                model.backward(np.where(alive[..., None, None, None], dY, 0.0), truncate=truncate, input_grads=False)
-                for g in model.grads.values():
-                    g[~alive] = 0.0             # a frozen model stays as it was
+            model.backward(np.where(alive[..., None, None, None], dY, 0.0), truncate=truncate)
+            for g in model.grads.values():
+                g[~alive] = 0.0                 # a diverged model stays as it was
             optimizer.step(model.params, model.grads)
             if evaluate is not None and (step % eval_every == 0 or step == steps):
                 record_eval(step)

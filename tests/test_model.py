@@ -34,25 +34,6 @@ def test_shapes_of_an_ensemble(shared):
 
 
 @pytest.mark.parametrize("n_models", [None, 3])
-def test_backward_without_input_grads_gives_the_same_parameter_gradients(n_models):
-    """input_grads=False (what train() uses) skips dX and dh0 and changes nothing else."""
-    model = SimpleRNN(2, 5, 1, n_models=n_models, seed=4)
-    X, T = binary_addition(4, 8, 1)
-    dY = squared_error(model.forward(X), T)[1]
-    model.backward(dY)
-    full = {k: g.copy() for k, g in model.grads.items()}
-    assert model.dh0 is not None
-    for truncate in (None, 3):
-        model.backward(dY, truncate=truncate)
-        expected = {k: g.copy() for k, g in model.grads.items()}
-        assert model.backward(dY, truncate=truncate, input_grads=False) is None and model.dh0 is None
-        for k in full:
-            np.testing.assert_array_equal(model.grads[k], expected[k])
-    for k in full:
-        assert not np.array_equal(full[k], 0.0)
-
-
-@pytest.mark.parametrize("n_models", [None, 3])
 @pytest.mark.parametrize("batch", [1, 4])
 @pytest.mark.parametrize("output", ["sigmoid", "identity"])
 def test_no_returned_array_aliases_the_model_state(n_models, batch, output):

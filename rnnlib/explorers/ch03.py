@@ -43,8 +43,8 @@ class FirstStepOutputGrad(SimpleRNN):
     the error sent back into the hidden layer at every step, is right.
     """
 
-    def backward(self, dY, truncate=None, input_grads=True):
-        dX = super().backward(dY, truncate, input_grads)
+    def backward(self, dY, truncate=None):
+        dX = super().backward(dY, truncate)
         _, _, Z, V, Y = self.last_forward()                # batch-first: (E?, B, T, n)
         dV1 = np.asarray(dY, dtype=float)[..., 0, :] * self.g.grad(V[..., 0, :], Y[..., 0, :])
         self.grads["W_out"][...] = Z[..., 1, :].swapaxes(-1, -2) @ dV1   # [z^1]^T delta_out^1 only
