@@ -9,6 +9,12 @@ def positive_int(name, value):
     return int(value)
 
 
+def check_finite(name, A):
+    """A ValueError naming ``name`` if the array A holds a NaN or an inf."""
+    if not np.isfinite(A).all():
+        raise ValueError(f"{name} contains NaN or inf")
+
+
 def generator(rng):
     """A ``numpy.random.Generator`` from a Generator or an int seed; anything else is a ValueError
     (there is no global random state to fall back on)."""

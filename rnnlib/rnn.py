@@ -17,7 +17,7 @@ from collections import namedtuple
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
-from .checks import positive_int
+from .checks import check_finite, positive_int
 from .init import check_init, init_params
 
 PARAM_NAMES = ("W_in", "W", "b", "W_out", "c")
@@ -46,11 +46,6 @@ def time_major(A):
 def rows(A):
     """(E?, T, B, n) -> (E?, T*B, n): every step of every sequence as one row."""
     return A.reshape(A.shape[:-3] + (-1, A.shape[-1]))
-
-
-def check_finite(name, A):
-    if not np.isfinite(A).all():
-        raise ValueError(f"{name} contains NaN or inf")
 
 
 class SimpleRNN:

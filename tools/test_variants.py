@@ -52,7 +52,7 @@ def main():
     seen = {}                      # code paths already run -> the variant that ran them
     results = {}                   # variant -> {notebook: (passed, seconds, summary)} or a skip reason
     for name in names:
-        found = variants.fingerprint(name)
+        found = native if name == "native" else variants.fingerprint(name)
         paths = (tuple(found["numpy"]), tuple(map(tuple, found["blas"])))
         reason = variants.why_not(name, native, found)
         if reason is None and paths in seen:

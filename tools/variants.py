@@ -38,7 +38,8 @@ VARIANTS = {
 }
 REFERENCE = "avx2"
 
-# A few ufuncs whose float64 kernels the course leans on, and the level each must not exceed.
+# A few ufuncs whose float64 kernels the course leans on: the targets NumPy chose for them
+# show whether NPY_DISABLE_CPU_FEATURES took effect (``allowed_target``).
 PROBE_FUNCS = "^(add|multiply|exp|tanh|sqrt)$"
 _PROBE = """
 import json, warnings
