@@ -236,8 +236,8 @@ def _bound_text(bound, fmt):
 def table(rows, seeds_note="", edge=None):
     """Aligned text table of (label, summary dict from ``rnnlib.experiments.summarize``) rows.
 
-    edge : optional {label: {"solved": (lo, hi), "final": (lo, hi)}} for settings on the edge of
-        stability, whose seed count and final accuracy change with the last bits of the arithmetic
+    edge : optional {label: {"solved": (lo, hi), "final": (lo, hi)}} for settings at the limit of
+        what they tolerate, whose seed count and final accuracy change with the last bits of the arithmetic
         (another CPU, another NumPy build; see the README). Such a row prints the bounds instead of
         the numbers ("<= 2/10" for 0-2 seeds, "1-3/10", "<= 0.25" for a final accuracy from 0 to
         0.25; its median steps as "varies" when the count is bounded; ``final=None`` prints
