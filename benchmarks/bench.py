@@ -42,7 +42,7 @@ import minimal  # noqa: E402
 from rnnlib import SGD, SimpleRNN  # noqa: E402
 from rnnlib.activations import sigmoid  # noqa: E402
 from rnnlib.data import binary_addition  # noqa: E402
-from rnnlib.experiments import run_adder  # noqa: E402
+from rnnlib.course.ch03.adder import run_adder  # noqa: E402
 from rnnlib.losses import squared_error  # noqa: E402
 
 try:

@@ -82,3 +82,92 @@ def adder_batches(batch_size, n_bits=8, rng=0, n_models=None, block=256):
         X, Y = addition_pairs(a.ravel(), b.ravel(), n_bits)
         X, Y = X.reshape((block,) + shape + (n_bits, 2)), Y.reshape((block,) + shape + (n_bits, 1))
         yield from zip(X, Y)
+
+
+# ------------------------------------------------- the adder's carries, long sums
+def carries(X):
+    """Carry bits of the sums in X.
+
+    X : (n, T, 2) operand bits, least significant first (as from ``binary_addition``).
+    Returns (n, T) floats: entry t is the carry out of bit t (into bit t + 1).
+    """
+    X = np.asarray(X)
+    if X.ndim != 3 or X.shape[-1] != 2:
+        raise ValueError(f"X must have shape (n, T, 2), got {X.shape}")
+    bits = X > 0.5
+    carry = np.zeros(X.shape[0], dtype=bool)
+    out = np.empty(X.shape[:2])
+    for t in range(X.shape[1]):
+        a, b = bits[:, t, 0], bits[:, t, 1]
+        carry = (a & b) | (carry & (a ^ b))
+        out[:, t] = carry
+    return out
+
+
+def sum_bits(X):
+    """The exact sum bits (n, T, 1) of the operand bits X (n, T, 2), dropping the carry out of the last bit."""
+    bits = np.asarray(X) > 0.5
+    c_in = np.concatenate([np.zeros((bits.shape[0], 1), dtype=bool), carries(X)[:, :-1] > 0.5], axis=1)
+    return (bits[..., 0] ^ bits[..., 1] ^ c_in).astype(float)[..., None]
+
+
+def long_sums(n, n_bits, rng=0):
+    """n random sums of n_bits-bit operands with a 0 top bit, built from bits
+    directly (no integers), so n_bits may be 1,000.
+
+    Same distribution as ``rnnlib.data.binary_addition`` (every bit below the
+    top one a fair coin). Returns X (n, n_bits, 2) and Y (n, n_bits, 1).
+    """
+    positive_int("n_bits", n_bits)
+    X = generator(rng).integers(0, 2, size=(n, n_bits, 2)).astype(float)
+    X[:, -1, :] = 0.0
+    return X, sum_bits(X)
+
+
+def carry_chain(length, n_bits):
+    """The sum (2**length - 1) + 1 as the network sees it: a carry that ripples
+    through ``length`` bits. Returns X (1, n_bits, 2) and Y (1, n_bits, 1)."""
+    if not 0 < length < n_bits:
+        raise ValueError(f"length must be in [1, n_bits) = [1, {n_bits}), got {length!r}")
+    X = np.zeros((1, n_bits, 2))
+    X[0, :length, 0] = 1.0
+    X[0, 0, 1] = 1.0
+    return X, sum_bits(X)
+
+
+# ----------------------------------------------------------- sine series (notebook 05)
+def noisy_sine(n_points=50, noise=0.1, rng=0, n_models=None):
+    """Seed 002's series: x = linspace(-2 pi, 2 pi, n_points), s = sin(x) + noise * N(0, 1).
+
+    Returns (x, s): x (n_points,), s (n_points,), or (E, n_points) with n_models=E
+    (one noise draw per model).
+    """
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    rng = generator(rng)
+    x = np.linspace(-2 * np.pi, 2 * np.pi, n_points)
+    shape = (n_points,) if n_models is None else (n_models, n_points)
+    return x, np.sin(x) + noise * rng.standard_normal(shape)
+
+
+def clean_sine(n_points=21, start=2.0, stop=10.0):
+    """Seed 004's series: x = linspace(start, stop, n_points), s = sin(x). Returns (x, s)."""
+    x = np.linspace(start, stop, n_points)
+    return x, np.sin(x)
+
+
+def windows(series, length=10):
+    """Cut a series into overlapping windows for one-step-ahead prediction.
+
+    series : (N,) or (E, N). Window i is s[i : i+L] and its target s[i+1 : i+L+1]
+    (the same window, one step later), for i = 0 .. N-L-1.
+    Returns X, T: (N-L, L, 1), or (E, N-L, L, 1).
+    """
+    s = np.asarray(series, dtype=float)
+    if s.ndim not in (1, 2):
+        raise ValueError(f"series must have shape (N,) or (E, N), got {s.shape}")
+    N = s.shape[-1]
+    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or not 1 <= length < N:
+        raise ValueError(f"length must be an integer in [1, {N - 1}] for a series of {N} points, got {length!r}")
+    idx = np.arange(N - length)[:, None] + np.arange(length)[None, :]
+    return s[..., idx, None], s[..., idx + 1, None]

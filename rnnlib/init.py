@@ -60,3 +60,22 @@ def init_params(n_in, n_hidden, n_out, init, std, rng):
         W = scaled_normal((n_hidden, n_hidden), rng, matrix, std)
     W_out = scaled_normal((n_hidden, n_out), rng, matrix, std)
     return {"W_in": W_in, "W": W, "b": np.zeros(n_hidden), "W_out": W_out, "c": np.zeros(n_out)}
+
+
+# ------------------------------------------------ the size of the recurrent W
+def spectral_radius(W):
+    """Largest |eigenvalue| of W (..., H, H): float, or one per model."""
+    out = np.max(np.abs(np.linalg.eigvals(W)), axis=-1)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def largest_singular_value(W):
+    """sigma_max(W), the most W can stretch a vector: float, or one per model."""
+    out = np.linalg.svd(W, compute_uv=False)[..., 0]
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def set_spectral_radius(model, radius):
+    """Rescale the recurrent W of ``model`` in place so that its spectral radius is ``radius``."""
+    W = model.params["W"]
+    W *= (radius / np.asarray(spectral_radius(W)))[..., None, None]

@@ -7,8 +7,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from rnnlib import SimpleRNN  # noqa: E402
-from rnnlib.exercises import ch01 as ex  # noqa: E402
-from rnnlib.explorers import ch01 as explorer  # noqa: E402
+from rnnlib.course.ch01 import exercises as ex  # noqa: E402
+from rnnlib.course.ch01 import explorer  # noqa: E402
 
 
 # ---------------------------------------------------------------- explorer

@@ -7,11 +7,11 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from rnnlib import SimpleRNN, squared_error  # noqa: E402
-from rnnlib import bugs, gradflow  # noqa: E402
-from rnnlib.exercises import ch02 as ex  # noqa: E402
-from rnnlib.explorers import ch02 as explorer  # noqa: E402
+from rnnlib.course.ch02 import bugs, gradflow  # noqa: E402
+from rnnlib.course.ch02 import exercises as ex  # noqa: E402
+from rnnlib.course.ch02 import explorer  # noqa: E402
 from rnnlib.gradcheck import check_gradients  # noqa: E402
-from rnnlib.lecture import LECTURE_SIGMOID  # noqa: E402
+from rnnlib.course.ch02.bugs import LECTURE_SIGMOID  # noqa: E402
 
 
 def problem(n_in=4, H=4, n_out=2, seed=0):

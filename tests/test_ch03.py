@@ -9,11 +9,12 @@ import pytest  # noqa: E402
 
 from rnnlib import SimpleRNN, squared_error  # noqa: E402
 from rnnlib.data import addition_pairs, binary_addition, from_bits  # noqa: E402
-from rnnlib.exercises import ch03 as ex  # noqa: E402
-from rnnlib.experiments import SEED003, run_adder, steps_to_solve  # noqa: E402
-from rnnlib.explorers import ch03  # noqa: E402
-from rnnlib.metrics import exact_accuracy  # noqa: E402
-from rnnlib.probe import LinearProbe, carries, carry_chain, long_sums, sum_bits, unit_correlations  # noqa: E402
+from rnnlib.course.ch03 import exercises as ex  # noqa: E402
+from rnnlib.course.ch03.adder import SEED003, run_adder, steps_to_solve  # noqa: E402
+from rnnlib.course.ch03 import explorer as ch03  # noqa: E402
+from rnnlib.course.ch03.adder import chunked_accuracy, exact_accuracy  # noqa: E402
+from rnnlib.course.ch03.probe import LinearProbe, unit_correlations
+from rnnlib.data import carries, carry_chain, long_sums, sum_bits  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------- probe
@@ -155,7 +156,7 @@ def test_log_lines_say_success_only_for_right_sums():
 def test_chunked_accuracy_equals_exact_accuracy():
     model = SimpleRNN(2, 5, 1, seed=0, n_models=2)
     X, Y = binary_addition(300, 8, rng=1)
-    np.testing.assert_allclose(ch03.chunked_accuracy(model, X, Y, chunk=64), exact_accuracy(model.forward(X), Y))
+    np.testing.assert_allclose(chunked_accuracy(model, X, Y, chunk=64), exact_accuracy(model.forward(X), Y))
 
 
 # ----------------------------------------------------------------------------- explorer

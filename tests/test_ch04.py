@@ -8,10 +8,10 @@ import pytest  # noqa: E402
 
 from rnnlib import SimpleRNN, SGD  # noqa: E402
 from rnnlib.activations import ACTIVATIONS  # noqa: E402
-from rnnlib.exercises import ch04 as ex  # noqa: E402
-from rnnlib.experiments import SEED001, adder_test_set, run_adder, summarize  # noqa: E402
-from rnnlib.explorers import ch04 as explorer  # noqa: E402
-from rnnlib.sweeps import PerModelSGD, _per_model, probe_diagnostics, run_settings, setting, table  # noqa: E402
+from rnnlib.course.ch04 import exercises as ex  # noqa: E402
+from rnnlib.course.ch03.adder import SEED001, adder_test_set, run_adder, summarize  # noqa: E402
+from rnnlib.course.ch04 import explorer  # noqa: E402
+from rnnlib.course.ch04.sweeps import PerModelSGD, _per_model, probe_diagnostics, run_settings, setting, table  # noqa: E402
 
 SMALL_TEST = adder_test_set(n=32)
 

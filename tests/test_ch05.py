@@ -8,51 +8,52 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from rnnlib import SimpleRNN, squared_error  # noqa: E402
-from rnnlib import sine  # noqa: E402
-from rnnlib.exercises import ch05 as ex  # noqa: E402
-from rnnlib.explorers import ch05 as explorer  # noqa: E402
+from rnnlib import data
+from rnnlib.course.ch05 import sine  # noqa: E402
+from rnnlib.course.ch05 import exercises as ex  # noqa: E402
+from rnnlib.course.ch05 import explorer  # noqa: E402
 
 
 def test_noisy_sine_is_reproducible_and_per_model():
-    x, s = sine.noisy_sine(rng=3)
+    x, s = data.noisy_sine(rng=3)
     assert x.shape == s.shape == (50,)
     assert x[0] == pytest.approx(-2 * np.pi) and x[-1] == pytest.approx(2 * np.pi)
-    assert np.array_equal(s, sine.noisy_sine(rng=3)[1])
+    assert np.array_equal(s, data.noisy_sine(rng=3)[1])
     assert 0.05 < np.std(s - np.sin(x)) < 0.15
-    _, S = sine.noisy_sine(rng=3, n_models=4)
+    _, S = data.noisy_sine(rng=3, n_models=4)
     assert S.shape == (4, 50) and not np.allclose(S[0], S[1])
-    assert np.array_equal(sine.noisy_sine(noise=0.0)[1], np.sin(x))
+    assert np.array_equal(data.noisy_sine(noise=0.0)[1], np.sin(x))
     with pytest.raises(ValueError, match="noise"):
-        sine.noisy_sine(noise=-1)
+        data.noisy_sine(noise=-1)
 
 
 def test_clean_sine():
-    x, s = sine.clean_sine()
+    x, s = data.clean_sine()
     assert x.shape == (21,) and x[0] == 2 and x[-1] == 10
     assert np.allclose(s, np.sin(x))
 
 
 def test_windows_shift_by_one():
     s = np.arange(12.0)
-    X, T = sine.windows(s, 4)
+    X, T = data.windows(s, 4)
     assert X.shape == T.shape == (8, 4, 1)
     assert np.array_equal(T[:, :-1], X[:, 1:])
     assert np.array_equal(T[:, -1, 0], np.arange(4.0, 12.0))
-    X2, T2 = sine.windows(np.stack([s, -s]), 4)
+    X2, T2 = data.windows(np.stack([s, -s]), 4)
     assert X2.shape == (2, 8, 4, 1) and np.array_equal(X2[1], -X)
     with pytest.raises(ValueError, match="length"):
-        sine.windows(s, 12)
+        data.windows(s, 12)
 
 
 def test_validation_is_the_tail():
-    X, T = sine.windows(np.arange(50.0), 10)
+    X, T = data.windows(np.arange(50.0), 10)
     Xtr, Ttr, Xva, Tva = sine.split_validation(X, T, 0.1)
     assert Xtr.shape[0] == 36 and Xva.shape[0] == 4
     assert np.array_equal(Xva, X[36:])
 
 
 def test_epoch_batches_cover_each_window_once_per_epoch():
-    X, T = sine.windows(np.arange(50.0), 10)
+    X, T = data.windows(np.arange(50.0), 10)
     it = sine.epoch_batches(X[:36], T[:36], 8, rng=0)
     seen = [next(it) for _ in range(5)]
     assert [b[0].shape[0] for b in seen] == [8, 8, 8, 8, 4]
@@ -88,8 +89,8 @@ def test_squared_error_with_scaled_lr_is_keras_mse():
 
 
 def test_fit_windows_learns_and_reports_keras_units():
-    x, s = sine.noisy_sine(rng=0, n_models=2)
-    X, T = sine.windows(s, 10)
+    x, s = data.noisy_sine(rng=0, n_models=2)
+    X, T = data.windows(s, 10)
     fit = sine.fit_windows(sine.seed002_model(seed=0, n_models=2), X, T, epochs=10, rng=0)
     assert fit["loss"].shape == fit["val_loss"].shape == fit["train_end"].shape == (10, 2)
     assert np.all(fit["loss"][-1] < fit["loss"][0] / 2)
@@ -111,7 +112,7 @@ def test_free_run_feeds_predictions_back():
 
 
 def test_horizon_step_one_is_the_one_step_error():
-    x, s = sine.noisy_sine(rng=0)
+    x, s = data.noisy_sine(rng=0)
     model = sine.seed002_model(seed=0, n_models=2)
     err = sine.horizon_errors(model, x, s, 10, 5)
     assert err.shape == (2, 5)
@@ -133,7 +134,7 @@ def test_seed004_model_matches_the_seed_layout():
 def test_detach_is_one_step_forward_with_h0():
     """Seed 004's detached context: the same gradients as a truncate=1 backward of the full sequence
     (when the weights do not change in between)."""
-    _, s = sine.clean_sine()
+    _, s = data.clean_sine()
     m = sine.seed004_model(seed=0)
     X, T = s[None, :-1, None], s[None, 1:, None]
     _, dY = squared_error(m.forward(X), T)
@@ -152,7 +153,7 @@ def test_detach_is_one_step_forward_with_h0():
 
 
 def test_train_online_full_bptt_beats_detach():
-    _, s = sine.clean_sine()
+    _, s = data.clean_sine()
     det = sine.seed004_model(seed=0, n_models=3)
     full = sine.seed004_model(seed=0, n_models=3)
     l_det = sine.train_online(det, s, epochs=60, truncate="detach")
@@ -185,8 +186,8 @@ def test_exercise_checks(capsys):
     assert ex.check_param_count(lambda i, h, o: i * h + h * h + h + h * o + o)
     assert not ex.check_param_count(lambda i, h, o: i * h + h * h + h * o)
     assert not ex.check_param_count(None)
-    assert ex.check_windows(lambda s, L: sine.windows(s, L))
-    assert not ex.check_windows(lambda s, L: (sine.windows(s, L)[0], sine.windows(s, L)[0]))
+    assert ex.check_windows(lambda s, L: data.windows(s, L))
+    assert not ex.check_windows(lambda s, L: (data.windows(s, L)[0], data.windows(s, L)[0]))
     assert not ex.check_windows(lambda s, L: 1 / 0)
     assert ex.check_lr(0.001)
     assert not ex.check_lr(0.01)

@@ -7,7 +7,7 @@ import pytest
 from rnnlib import SGD, SimpleRNN, binary_cross_entropy, squared_error
 from rnnlib.data import adder_batches, addition_pairs, binary_addition, from_bits, to_bits
 from rnnlib.gradcheck import numerical_gradient, relative_error
-from rnnlib.metrics import bit_accuracy, chunked_accuracy, exact_accuracy
+from rnnlib.course.ch03.adder import bit_accuracy, chunked_accuracy, exact_accuracy
 from rnnlib.optim import grad_norm
 
 

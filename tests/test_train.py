@@ -4,8 +4,8 @@ import pytest
 
 from rnnlib import SGD, SimpleRNN, squared_error, train
 from rnnlib.data import adder_batches
-from rnnlib.experiments import run_adder, steps_to_solve, summarize
-from rnnlib.plotting import median_band
+from rnnlib.course.ch03.adder import run_adder, steps_to_solve, summarize
+from rnnlib.course.plotting import median_band
 
 
 def test_train_records_loss_and_evaluations():
@@ -75,7 +75,7 @@ def test_median_band_leaves_out_masked_models():
 def test_lecture_output_bug_changes_only_the_output_delta():
     from rnnlib.activations import sigmoid
     from rnnlib.data import binary_addition
-    from rnnlib.lecture import LECTURE_SIGMOID
+    from rnnlib.course.ch02.bugs import LECTURE_SIGMOID
 
     X, T = binary_addition(3, 8, 0)
     right = SimpleRNN(2, 4, 1, activation="sigmoid", seed=0)

@@ -4,7 +4,7 @@ Each check prints 'Correct.' or 'Not yet: <hint>' and returns True or False.
 """
 import numpy as np
 
-from . import call, missing, verdict
+from rnnlib.course.checking import call, missing, verdict
 
 
 def check_param_count(n_params):

@@ -16,49 +16,11 @@ Every random choice takes a seed or a ``numpy.random.Generator``.
 """
 import numpy as np
 
-from .checks import generator
-from .losses import squared_error
-from .optim import SGD
-from .rnn import SimpleRNN
-from .train import train
-
-
-# --------------------------------------------------------------------------- data
-def noisy_sine(n_points=50, noise=0.1, rng=0, n_models=None):
-    """Seed 002's series: x = linspace(-2 pi, 2 pi, n_points), s = sin(x) + noise * N(0, 1).
-
-    Returns (x, s): x (n_points,), s (n_points,), or (E, n_points) with n_models=E
-    (one noise draw per model).
-    """
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
-    rng = generator(rng)
-    x = np.linspace(-2 * np.pi, 2 * np.pi, n_points)
-    shape = (n_points,) if n_models is None else (n_models, n_points)
-    return x, np.sin(x) + noise * rng.standard_normal(shape)
-
-
-def clean_sine(n_points=21, start=2.0, stop=10.0):
-    """Seed 004's series: x = linspace(start, stop, n_points), s = sin(x). Returns (x, s)."""
-    x = np.linspace(start, stop, n_points)
-    return x, np.sin(x)
-
-
-def windows(series, length=10):
-    """Cut a series into overlapping windows for one-step-ahead prediction.
-
-    series : (N,) or (E, N). Window i is s[i : i+L] and its target s[i+1 : i+L+1]
-    (the same window, one step later), for i = 0 .. N-L-1.
-    Returns X, T: (N-L, L, 1), or (E, N-L, L, 1).
-    """
-    s = np.asarray(series, dtype=float)
-    if s.ndim not in (1, 2):
-        raise ValueError(f"series must have shape (N,) or (E, N), got {s.shape}")
-    N = s.shape[-1]
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or not 1 <= length < N:
-        raise ValueError(f"length must be an integer in [1, {N - 1}] for a series of {N} points, got {length!r}")
-    idx = np.arange(N - length)[:, None] + np.arange(length)[None, :]
-    return s[..., idx, None], s[..., idx + 1, None]
+from rnnlib.checks import generator
+from rnnlib.losses import squared_error
+from rnnlib.optim import SGD
+from rnnlib.rnn import SimpleRNN
+from rnnlib.train import train
 
 
 def split_validation(X, T, fraction=0.1):
@@ -109,7 +71,7 @@ def keras_init(model, seed=0):
     """Overwrite a SimpleRNN's parameters with Keras' defaults for SimpleRNN + Dense:
     W_in and W_out Glorot-uniform (limit sqrt(6 / (fan_in + fan_out))), W orthogonal,
     b = c = 0. Model e draws from ``default_rng(seed + e)``. Returns the model."""
-    from .init import orthogonal
+    from rnnlib.init import orthogonal
     p = model.params
     n_in, H, n_out = model.n_in, model.n_hidden, model.n_out
     E = 1 if model.n_models is None else model.n_models

@@ -12,9 +12,9 @@ Nothing is trained, so every redraw is instant.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..checks import positive_int
-from ..gradflow import set_spectral_radius, spectral_radius
-from ..rnn import SimpleRNN
+from rnnlib.checks import positive_int
+from rnnlib.init import set_spectral_radius, spectral_radius
+from rnnlib.rnn import SimpleRNN
 
 PATTERNS = ("impulse", "step", "alternating", "random bits")
 ACTIVATIONS = ("tanh", "sigmoid", "relu")

@@ -4,9 +4,8 @@ Each check prints 'Correct.' or 'Not yet: <hint>' and returns True or False.
 """
 import numpy as np
 
-from . import missing, raised, verdict
-from ..data import addition_pairs
-from ..probe import carries
+from rnnlib.course.checking import missing, raised, verdict
+from rnnlib.data import addition_pairs, carries
 
 
 def check_encoding(X):

@@ -4,7 +4,7 @@ Each check prints 'Correct.' or 'Not yet: <hint>' and returns True or False.
 """
 import numpy as np
 
-from . import missing, raised, verdict
+from rnnlib.course.checking import missing, raised, verdict
 
 PARAMS = ("W_in", "W", "b", "W_out", "c")
 
@@ -82,8 +82,8 @@ def check_clip(clip_by_norm):
 
 
 def check_mystery_bug(parameter):
-    """Exercise 6. Which parameter's gradient does ``rnnlib.bugs.backward_wrong_state`` get wrong?"""
+    """Exercise 6. Which parameter's gradient does ``rnnlib.course.ch02.bugs.backward_wrong_state`` get wrong?"""
     if (m := missing(parameter)) is not None:
         return m
-    return verdict(parameter == "W", "attach it to a model with rnnlib.bugs.attach_backward and run "
+    return verdict(parameter == "W", "attach it to a model with rnnlib.course.ch02.bugs.attach_backward and run "
                                      "check_gradients: which relative error is large? (answer with the name, e.g. 'b')")

@@ -1,7 +1,7 @@
 """Notebook 03 (the binary adder): training runs that can be watched, seed 003's
 output-gradient bug, and the explorer.
 
-``train_adder`` is ``rnnlib.experiments.run_adder`` (same models, same data
+``train_adder`` is ``rnnlib.course.ch03.adder.run_adder`` (same models, same data
 stream, same numbers) with two additions: it records, at every evaluation,
 the sums each model predicts for a few watched operand pairs (to reproduce
 the "Success/Failure: a + b = c" log of seed 003), and it can train another
@@ -16,11 +16,10 @@ from collections import namedtuple
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..data import addition_pairs, from_bits
-from ..experiments import run_adder, steps_to_solve, summarize
-from ..metrics import chunked_accuracy  # noqa: F401 (notebook 03 imports it from here)
-from ..plotting import plot_band, smooth
-from ..rnn import SimpleRNN
+from rnnlib.course.ch03.adder import run_adder, steps_to_solve, summarize
+from rnnlib.course.plotting import plot_band, smooth
+from rnnlib.data import addition_pairs, from_bits
+from rnnlib.rnn import SimpleRNN
 
 # A better recipe than the seed setups: minibatches of 8, binary cross-entropy,
 # tanh, Xavier-form init with biases, learning rate 0.2. At 0.2 every model of
@@ -164,7 +163,7 @@ def explore(lr=RECIPE["lr"], init="xavier", activation="tanh", n_hidden=16, batc
             seeds=range(5), progress=None, data_seed=2024):
     """Train ``len(seeds)`` adders of one setting (binary cross-entropy, biases,
     init std or gain 1, data seed 2024 unless given), evaluating 40 times along the way.
-    Returns (History, summary dict as from ``rnnlib.experiments.summarize``).
+    Returns (History, summary dict as from ``rnnlib.course.ch03.adder.summarize``).
 
     The last few settings are remembered (training is deterministic), so
     returning to a setting, or the widget's first draw of the default that the
@@ -217,7 +216,7 @@ def explorer_widget(seeds=range(5)):
     steps; every release retrains the seeds (with a progress bar) and redraws."""
     import ipywidgets as widgets
 
-    from ..progress import progress_bar
+    from rnnlib.course.progress import progress_bar
 
     style = {"description_width": "initial"}
     lr = widgets.SelectionSlider(options=LEARNING_RATES, value=DEFAULTS["lr"], description="learning rate",

@@ -8,8 +8,9 @@ curves next to one model's one-step-ahead and free-running predictions.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import sine
-from ..plotting import plot_band
+from rnnlib import data
+from rnnlib.course.ch05 import sine
+from rnnlib.course.plotting import plot_band
 
 TRUNCATIONS = ("1", "2", "5", "full")
 
@@ -17,8 +18,8 @@ TRUNCATIONS = ("1", "2", "5", "full")
 def run_sine(window=10, hidden=20, noise=0.1, truncate=None, epochs=40, n_models=4, seed=0, progress=None):
     """Train ``n_models`` models (seeds seed..seed+n_models-1; model e gets its own noise,
     drawn from default_rng(seed)) and return a dict with the data, the fit and the predictions."""
-    x, s = sine.noisy_sine(noise=noise, rng=seed, n_models=n_models)
-    X, T = sine.windows(s, window)
+    x, s = data.noisy_sine(noise=noise, rng=seed, n_models=n_models)
+    X, T = data.windows(s, window)
     model = sine.seed002_model(hidden, seed=seed, n_models=n_models)
     fit = sine.fit_windows(model, X, T, epochs=epochs, rng=seed, truncate=truncate, progress=progress)
     one_step = sine.predict_next(model, X[0])[0]              # model 0 on its own series
@@ -58,7 +59,7 @@ def draw_sine(window=10, hidden=20, noise=0.1, truncate=None, epochs=40, n_model
 def sine_widget():
     """Sliders for window, hidden size, noise and truncation; retrains on release (about a second)."""
     import ipywidgets as widgets
-    from ..progress import progress_bar
+    from rnnlib.course.progress import progress_bar
 
     window = widgets.IntSlider(value=10, min=2, max=25, description="window", continuous_update=False)
     hidden = widgets.IntSlider(value=20, min=1, max=60, description="hidden", continuous_update=False)

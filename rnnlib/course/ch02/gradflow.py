@@ -17,29 +17,12 @@ gamma * sigma_max(W) > 1 is necessary (not sufficient) for it to explode.
 """
 import numpy as np
 
-from .gradcheck import relative_error
-from .rnn import SimpleRNN
+from rnnlib.gradcheck import relative_error
+from rnnlib.init import largest_singular_value, set_spectral_radius, spectral_radius
+from rnnlib.rnn import SimpleRNN
 
 # The largest value of |f'(u)| over all u: the gamma of the bound.
 GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0}
-
-
-def spectral_radius(W):
-    """Largest |eigenvalue| of W (..., H, H): float, or one per model."""
-    out = np.max(np.abs(np.linalg.eigvals(W)), axis=-1)
-    return float(out) if np.ndim(out) == 0 else out
-
-
-def largest_singular_value(W):
-    """sigma_max(W), the most W can stretch a vector: float, or one per model."""
-    out = np.linalg.svd(W, compute_uv=False)[..., 0]
-    return float(out) if np.ndim(out) == 0 else out
-
-
-def set_spectral_radius(model, radius):
-    """Rescale the recurrent W of ``model`` in place so that its spectral radius is ``radius``."""
-    W = model.params["W"]
-    W *= (radius / np.asarray(spectral_radius(W)))[..., None, None]
 
 
 def hidden_gradient_norms(model, X, error):

@@ -1,6 +1,6 @@
 """Notebook 02 explorer: how far back does the gradient reach?
 
-``draw_gradient_flow`` measures ||dE/dz^{T-k}|| against k (``rnnlib.gradflow.gradient_flow``)
+``draw_gradient_flow`` measures ||dE/dz^{T-k}|| against k (``rnnlib.course.ch02.gradflow.gradient_flow``)
 for one spectral radius of W and one activation, and draws it on a log scale
 with the Pascanu-Mikolov-Bengio bound (gamma sigma_max(W))^k.
 ``gradient_flow_widget`` puts sliders on it.
@@ -8,8 +8,8 @@ with the Pascanu-Mikolov-Bengio bound (gamma sigma_max(W))^k.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..gradflow import gradient_flow
-from ..plotting import plot_band
+from rnnlib.course.ch02.gradflow import gradient_flow
+from rnnlib.course.plotting import plot_band
 
 RADII = (0.25, 4.0, 0.05)   # slider min, max, step
 ACTIVATIONS = ("tanh", "sigmoid")

@@ -17,15 +17,14 @@ norm, and how far one SGD step on one example moves the output.
 """
 import numpy as np
 
-from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, Activation
-from .data import adder_batches, binary_addition
-from .experiments import adder_test_set
-from .lecture import LECTURE_SIGMOID
-from .losses import squared_error
-from .metrics import chunked_accuracy
-from .optim import grad_norm
-from .rnn import SimpleRNN
-from .train import History, train
+from rnnlib.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, Activation
+from rnnlib.course.ch02.bugs import LECTURE_SIGMOID
+from rnnlib.course.ch03.adder import adder_test_set, chunked_accuracy
+from rnnlib.data import adder_batches, binary_addition
+from rnnlib.losses import squared_error
+from rnnlib.optim import grad_norm
+from rnnlib.rnn import SimpleRNN
+from rnnlib.train import History, train
 
 DEFAULT = dict(activation="sigmoid", init="normal", init_std=1.0, lr=0.1, clip=None, lecture_output_bug=False)
 
@@ -234,7 +233,7 @@ def _bound_text(bound, fmt):
 
 
 def table(rows, seeds_note="", edge=None):
-    """Aligned text table of (label, summary dict from ``rnnlib.experiments.summarize``) rows.
+    """Aligned text table of (label, summary dict from ``rnnlib.course.ch03.adder.summarize``) rows.
 
     edge : optional {label: {"solved": (lo, hi), "final": (lo, hi)}} for settings at the limit of
         what they tolerate, whose seed count and final accuracy change with the last bits of the arithmetic

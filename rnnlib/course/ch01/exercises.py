@@ -4,7 +4,7 @@ Each check prints 'Correct.' or 'Not yet: <hint>' and returns True or False.
 """
 import numpy as np
 
-from . import missing, raised, verdict
+from rnnlib.course.checking import missing, raised, verdict
 
 
 def _params(rng, n_in, H, n_out):

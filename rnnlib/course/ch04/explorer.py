@@ -2,7 +2,7 @@
 
 ``draw_setting`` trains one setting (init scheme and scale, hidden activation,
 learning rate, hidden size) on several seeds at once with
-``rnnlib.sweeps.run_settings``, draws the median training loss and test
+``rnnlib.course.ch04.sweeps.run_settings``, draws the median training loss and test
 accuracy with quartile bands, and returns the table row.
 ``setting_widget`` puts sliders on it; ``draw_heatmap`` draws a grid of
 solve rates (the learning-rate x init-scale map).
@@ -10,10 +10,10 @@ solve rates (the learning-rate x init-scale map).
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..experiments import adder_test_set, summarize
-from ..init import INITS
-from ..plotting import plot_band, smooth
-from ..sweeps import run_settings, setting, table
+from rnnlib.course.ch03.adder import adder_test_set, summarize
+from rnnlib.course.ch04.sweeps import run_settings, setting, table
+from rnnlib.course.plotting import plot_band, smooth
+from rnnlib.init import INITS
 
 HIDDEN_SIZES = (4, 8, 16, 32, 64, 160)
 STEPS = (500, 1000, 1500, 3000, 5000, 10_000)
@@ -60,7 +60,7 @@ def setting_widget(seeds=range(8)):
     """Sliders for init scheme and scale, activation, learning rate, hidden size and steps;
     every change retrains all seeds (with a progress bar) and redraws. Starts at ``DEFAULT``."""
     import ipywidgets as widgets
-    from ..progress import progress_bar
+    from rnnlib.course.progress import progress_bar
 
     init = widgets.Dropdown(options=INITS, value=DEFAULT["init"], description="init")
     scale = widgets.FloatLogSlider(value=DEFAULT["init_std"], base=10, min=-2, max=1, step=0.25,
