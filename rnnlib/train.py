@@ -101,3 +101,127 @@ def train(model, loss, batches, optimizer, steps, truncate=None,
     evals = {k: _mask_after([r[k] for r in eval_rows], eval_steps, diverged_at) for k in (eval_rows[0] if eval_rows else {})}
     return History(_mask_after(losses, np.arange(1, step + 1), diverged_at),
                    np.array(eval_steps), evals, diverged_at, seconds)
+
+
+def _check_stream(model, X, D):
+    """X, D as float arrays of the shapes ``train_stream`` accepts, or a clear ValueError."""
+    X = np.asarray(X, dtype=float)
+    D = np.asarray(D, dtype=float)
+    ndims = (3,) if model.n_models is None else (3, 4)
+    if X.ndim not in ndims or X.shape[-1] != model.n_in:
+        want = "(B, T_total, n_in)" + ("" if model.n_models is None else " or (E, B, T_total, n_in)")
+        raise ValueError(f"the stream X must have shape {want} with n_in={model.n_in}, got {X.shape}")
+    if X.ndim == 4 and X.shape[0] != model.n_models:
+        raise ValueError(f"a stream with a model axis must have E={model.n_models} first, got {X.shape}")
+    if D.ndim not in ndims or D.shape[-3:-1] != X.shape[-3:-1] or D.shape[-1] != model.n_out \
+            or (D.ndim == 4 and D.shape[0] != model.n_models):
+        raise ValueError(f"the targets D must have shape (E?, B, T_total, n_out) = "
+                         f"(E?, {X.shape[-3]}, {X.shape[-2]}, {model.n_out}), got {D.shape}")
+    if not (np.isfinite(X).all() and np.isfinite(D).all()):
+        raise ValueError("the stream X and its targets D must be finite (no NaN or inf)")
+    return X, D
+
+
+def train_stream(model, loss, X, D, window, optimizer, epochs=1, h0=None,
+                 evaluate=None, eval_every=100, progress=None):
+    """Truncated BPTT on a long stream: consecutive windows, the state carried forward.
+
+    The scheme of d2l's ``state.detach()``, the stateful ``TimeRNN`` of Deep
+    Learning from Scratch 2 and min-char-rnn's ``hprev``. The stream (B
+    parallel streams of T_total steps each) is cut into consecutive windows of
+    ``window`` = k steps: steps 1..k, k+1..2k, ... (the last window is shorter
+    when k does not divide T_total). For each window:
+
+        forward from z^0 = the last hidden state of the previous window,
+        loss and full BPTT inside the window only, one optimizer step.
+
+    The carried state enters as a constant: its gradient (``model.dh0``) is
+    dropped, so no error crosses a window boundary, yet the forward pass sees
+    the whole past. (``SimpleRNN.backward(dY, truncate=k)`` is a different
+    scheme: every output's error reaches back exactly k steps in one long
+    sequence, all T states kept.) With ``window = T_total`` and one epoch this
+    is one full-BPTT step on the whole stream.
+
+    model : a SimpleRNN (one model or n_models).
+    loss : (Y, T) -> (loss, dY), e.g. ``rnnlib.losses.squared_error``.
+    X : (B, T_total, n_in), or (E, B, T_total, n_in) with n_models: the stream.
+    D : its targets, (E?, B, T_total, n_out).
+    window : k, a positive int <= T_total.
+    optimizer : e.g. ``rnnlib.SGD``; anything with ``step(params, grads)``.
+    epochs : passes over the stream; each starts again from ``h0``.
+    h0 : (E?, B, H) state at the start of each epoch; zeros if None.
+    evaluate, eval_every, progress : as in ``train``, counted in updates.
+
+    Returns a ``History`` whose loss is (epochs * n_windows, E?), one entry per
+    window (the window's loss, as ``loss`` normalises it), and with two more
+    attributes: ``window_starts`` (n_windows,), the first step (0-based) of each
+    window, and ``state`` (E?, B, H), the hidden state the last window ended in
+    (computed with the parameters before that window's update). A model whose
+    loss stops being finite is frozen as in ``train`` (its carried state is reset
+    to zeros so that the others can go on).
+    """
+    X, D = _check_stream(model, X, D)
+    k = positive_int("window", window)
+    epochs = positive_int("epochs", epochs)
+    positive_int("eval_every", eval_every)
+    T_total, B = X.shape[-2], X.shape[-3]
+    if k > T_total:
+        raise ValueError(f"window must be at most the stream's length T_total={T_total}, got {k}")
+    lead = model.lead
+    shape = lead + (B, model.n_hidden)
+    if h0 is not None:
+        h0 = np.asarray(h0, dtype=float)
+        if h0.shape != shape:
+            raise ValueError(f"h0 must have shape {shape} (E?, B, H), got {h0.shape}")
+    starts = np.arange(0, T_total, k)
+    steps = epochs * len(starts)
+    losses = np.empty((steps,) + lead)
+    diverged_at = np.full(lead, -1)
+    eval_steps, eval_rows = [], []
+    begin = time.perf_counter()
+
+    def record_eval(step):
+        row = {name: np.asarray(v, dtype=float) for name, v in evaluate(model).items()}
+        eval_steps.append(step)
+        eval_rows.append(row)
+        if progress is not None:
+            progress(step, steps, row)
+
+    state = np.zeros(shape)
+    with np.errstate(all="ignore"):                       # divergence is detected, not warned about
+        if evaluate is not None:
+            record_eval(0)
+        step = 0
+        for _ in range(epochs):
+            state = np.zeros(shape) if h0 is None else h0.copy()
+            for s in starts:
+                Y = model.forward(X[..., s:s + k, :], h0=state)   # z^0 of this window = the carried state
+                value, dY = loss(Y, D[..., s:s + k, :])
+                losses[step] = value
+                step += 1
+                dead = ~np.isfinite(value)
+                diverged_at = np.where(dead & (diverged_at < 0), step, diverged_at)
+                alive = diverged_at < 0
+                model.backward(np.where(alive[..., None, None, None], dY, 0.0))   # inside the window only
+                for g in model.grads.values():
+                    g[~alive] = 0.0
+                optimizer.step(model.params, model.grads)
+                state = model.hidden[..., -1, :]          # z^k of this window, a new array; dh0 dropped
+                state[~alive] = 0.0
+                if not alive.any():
+                    break
+                if evaluate is not None and (step % eval_every == 0 or step == steps):
+                    record_eval(step)
+                elif progress is not None and evaluate is None and (step % eval_every == 0 or step == steps):
+                    progress(step, steps, {})
+            if not alive.any():
+                break
+    seconds = time.perf_counter() - begin
+    losses = losses[:step]
+    evals = {name: _mask_after([r[name] for r in eval_rows], eval_steps, diverged_at)
+             for name in (eval_rows[0] if eval_rows else {})}
+    history = History(_mask_after(losses, np.arange(1, step + 1), diverged_at),
+                      np.array(eval_steps), evals, diverged_at, seconds)
+    history.window_starts = starts
+    history.state = state
+    return history
