@@ -14,10 +14,14 @@ All (case, implementation) blocks are interleaved in every repetition, so a
 busy neighbour slows all of them alike; we report medians over repetitions,
 the interquartile spread, and ratios taken within each repetition.
 
-End to end: the seed-001 hidden-160 comparison (10 seeds x 10,000 steps,
-batch 1, with run_adder's accuracy evaluations) and the whole seed-001
-comparison set (9 settings x 10 seeds), timed; the hidden-160 run's matrix
-FLOP rate against the matrix-multiply peak measured in the same process.
+End to end: the lecture's setup at hidden 160 (10 seeds x 10,000 steps,
+batch 1, with the accuracy evaluations), its matrix FLOP rate against the
+matrix-multiply peak measured in the same process.
+
+What a learner waits for (learner_waits.py): the lecture's ten-seed run,
+notebook 04's comparison set, each explorer's default retrain and figure;
+each under the old core (before it was rewritten to be read, extracted from
+git) and the new, interleaved run by run, CPU seconds, ratios per repetition.
 """
 import argparse
 import datetime
@@ -42,7 +46,7 @@ import minimal  # noqa: E402
 from rnnlib import SGD, SimpleRNN  # noqa: E402
 from rnnlib.activations import sigmoid  # noqa: E402
 from rnnlib.data import binary_addition  # noqa: E402
-from rnnlib.course.ch03.adder import run_adder  # noqa: E402
+from rnnlib.course.ch03.adder import LECTURE, train_adders  # noqa: E402
 from rnnlib.losses import squared_error  # noqa: E402
 
 try:
@@ -174,42 +178,73 @@ def forward_flops(B, H, E, n_in=2, n_out=1, T=N_BITS):
     return (E or 1) * T * B * 2 * (n_in * H + H * H + H * n_out)
 
 
-SEED001_SET = [  # (label, run_adder keywords): every comparison of seed 001, lecture setup otherwise
-    ("default: sigmoid, normal std 1, lr 0.1, hidden 16", {}),
-    ("init std 0.1", dict(init_std=0.1)),
-    ("init std 10", dict(init_std=10.0)),
-    ("xavier", dict(init="xavier")),
-    ("he", dict(init="he")),
-    ("tanh hidden", dict(activation="tanh")),
-    ("relu hidden", dict(activation="relu")),
-    ("lr 1", dict(lr=1.0)),
-    ("hidden 160", dict(n_hidden=160)),
-]
-
-
 def end_to_end(steps, peak_before):
-    out = {}
-    seeds = range(10)
+    """The lecture's setup at hidden 160, seeds 0-9 as one run: seconds and the matrix FLOP rate."""
     t = time.perf_counter()
-    _, hist = run_adder(seeds=seeds, n_hidden=160, steps=steps)
+    hist = train_adders(LECTURE.but(n_hidden=160, steps=steps), range(10)).history
     sec = time.perf_counter() - t
     n_evals = len(hist.eval_steps)
     flops = steps * step_flops(1, 160, 10) + n_evals * forward_flops(512, 160, 10)
-    out["h160"] = dict(seconds=sec, steps=steps, gflops=flops / sec / 1e9, n_evals=n_evals)
+    out = {"h160": dict(seconds=sec, steps=steps, gflops=flops / sec / 1e9, n_evals=n_evals)}
     print(f"  hidden-160 study: {sec:.1f} s, {flops / sec / 1e9:.2f} GFLOP/s", flush=True)
-    rows = []
-    t_all = time.perf_counter()
-    for label, kw in SEED001_SET:
-        if kw == dict(n_hidden=160):
-            rows.append((label + " (the run above)", sec))  # the same run: not repeated
-            continue
-        t = time.perf_counter()
-        run_adder(seeds=seeds, steps=steps, **kw)
-        rows.append((label, time.perf_counter() - t))
-        print(f"  {label}: {rows[-1][1]:.1f} s", flush=True)
-    out["set"] = dict(rows=rows, seconds=time.perf_counter() - t_all + sec, steps=steps)
     out["peak_after"] = matmul_peak()
     out["peak"] = max(peak_before, out["peak_after"])
+    return out
+
+
+# ------------------------------------------------------------------------------ what a learner waits for
+OLD_CORE = "c095cb3"   # the last commit before the core was rewritten to be read (issue 13)
+WAITS = [  # (label, learner_waits.py arguments, repetitions): what a learner starts, old core against new
+    ("notebook 03: the lecture's setup, seeds 0-9, 10,000 steps", ["lecture", "10000"], 3),
+    ("notebook 04: the comparison set, 11 settings x 10 seeds, 2,000 of its 10,000 steps", ["comparison", "2000"], 3),
+    ("explorer 01 default (no training: forward and draw)", ["explorer01"], 5),
+    ("explorer 02 default (gradient flow: forward, backward, draw)", ["explorer02"], 5),
+    ("explorer 03 default retrain (the recipe, 5 seeds, 300 steps) and draw", ["explorer03"], 5),
+    ("explorer 04 retrain at its new default (8 seeds, 1,000 steps) and draw", ["explorer04", "1000"], 5),
+    ("explorer 04 retrain at its old default (8 seeds, 1,500 steps) and draw", ["explorer04", "1500"], 5),
+    ("explorer 05 default retrain (4 models, 40 epochs) and draw", ["explorer05"], 5),
+]
+
+
+def old_core_tree():
+    """This repository's rnnlib as of OLD_CORE, extracted from git into build/bench-old-core; None without git history."""
+    import subprocess
+    root, dest = HERE.parent, HERE.parent / "build" / "bench-old-core"
+    if (dest / "rnnlib").is_dir():
+        return dest
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(root), "archive", OLD_CORE, "rnnlib"], capture_output=True)
+    if archive.returncode != 0:
+        return None
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return dest
+
+
+def learner_waits(quick):
+    """CPU seconds of every WAITS workload under the old core and the new, interleaved run by run.
+
+    Each run is a fresh process (learner_waits.py) that times only the work. Returns
+    {label: {"old": [...], "new": [...]}} (no "old" without git history)."""
+    import subprocess
+    old = old_core_tree()
+    trees = {"new": HERE.parent} if old is None else {"old": old, "new": HERE.parent}
+    if old is None:
+        print(f"  (no git history: the old core {OLD_CORE} is not measured)", flush=True)
+    out = {}
+    for label, argv, reps in WAITS:
+        if quick:
+            argv = [argv[0], str(int(argv[1]) // 10)] if argv[0] in ("lecture", "comparison") else argv
+            reps = 1
+        out[label] = {name: [] for name in trees}
+        for _ in range(reps):
+            for name, tree in trees.items():
+                res = subprocess.run([sys.executable, str(HERE / "learner_waits.py"), str(tree), *argv],
+                                     capture_output=True, text=True, check=True)
+                out[label][name].append(json.loads(res.stdout.strip().splitlines()[-1])["cpu"])
+        d = out[label]
+        print(f"  {label}: new {np.median(d['new']):.2f} s" + (
+            f", old {np.median(d['old']):.2f} s, new/old {np.median(np.divide(d['new'], d['old'])):.2f}" if "old" in d else ""),
+            flush=True)
     return out
 
 
@@ -226,7 +261,7 @@ def case_name(c):
     return f"B={B} H={H} E={E or 1}"
 
 
-def report(times, e2e, peak, args, wall, elem):
+def report(times, e2e, waits, peak, args, wall, elem):
     impls = ["rnnlib", "minimal"] + (["torch"] if any("torch" in d for d in times.values()) else [])
     lines = [f"# rnnlib speed ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
              f"Machine: {machine()}; one BLAS thread (OPENBLAS_NUM_THREADS=1)"
@@ -273,16 +308,24 @@ def report(times, e2e, peak, args, wall, elem):
         lines += ["End to end (seed-001 setup: sigmoid hidden, no biases, batch 1, lr 0.1, "
                   f"seeds 0-9 as one n_models=10 run, {h['steps']:,} steps, accuracy on 512 sums every 100 steps):", "",
                   "| run | seconds | matrix GFLOP/s | share of peak |", "|---|---|---|---|",
-                  f"| hidden-160 study (run_adder) | {h['seconds']:.1f} | {h['gflops']:.2f} | {h['gflops'] / peak:.1%} |",
+                  f"| hidden-160 study (train_adders) | {h['seconds']:.1f} | {h['gflops']:.2f} | {h['gflops'] / peak:.1%} |",
                   f"| training step alone, B=1 H=160 E=10 (micro) | {np.median(times[k]['rnnlib']) * h['steps']:.1f} "
                   f"| {step_rate:.2f} | {step_rate / peak:.1%} |" if k in times else "",
                   f"| the same, fastest repetition (as the peak is a best-of-7) | {np.min(times[k]['rnnlib']) * h['steps']:.1f} "
-                  f"| {best_rate:.2f} | {best_rate / peak:.1%} |" if k in times else "", "",
-                  f"The full seed-001 comparison set, {len(e2e['set']['rows'])} settings x 10 seeds x "
-                  f"{e2e['set']['steps']:,} steps, one run_adder call per setting: "
-                  f"**{e2e['set']['seconds']:.0f} s** in all.", "", "| setting | seconds |", "|---|---|"]
-        lines += [f"| {label} | {s:.1f} |" for label, s in e2e["set"]["rows"]]
+                  f"| {best_rate:.2f} | {best_rate / peak:.1%} |" if k in times else ""]
         summary["e2e"] = e2e
+    if waits:
+        has_old = all("old" in d for d in waits.values())
+        lines += ["", "What a learner waits for, CPU seconds (median of the runs; each run a fresh process "
+                  f"timing only the work){', old core (' + OLD_CORE + ') against new, interleaved run by run' if has_old else ''}:", "",
+                  "| run | new s | " + ("old s | new / old (median of per-run ratios) |" if has_old else ""),
+                  "|---|---|" + ("---|---|" if has_old else "")]
+        for label, d in waits.items():
+            row = f"| {label} | {np.median(d['new']):.2f} |"
+            if has_old:
+                row += f" {np.median(d['old']):.2f} | {np.median(np.divide(d['new'], d['old'])):.2f} |"
+            lines.append(row)
+        summary["waits"] = waits
     labels = list(elem)
     lines += ["", f"Elementwise functions, ns per element: median of {args.reps} interleaved repetitions "
               "(why rnnlib's sigmoid is built on exp):", "",
@@ -353,13 +396,15 @@ def main():
     # steps run with warm caches, as in a training run (10 ms sub-blocks favoured the smaller minimal loop)
     times = micro(cases, use_torch, args.reps, block=0.02 if args.quick else 0.2)
     elem = elementwise(args.reps)
-    e2e = None
+    e2e = waits = None
     if not args.no_e2e:
         print("end to end", flush=True)
         e2e = end_to_end(1000 if args.quick else 10_000, peak)
         peak = e2e["peak"]
+        print("what a learner waits for", flush=True)
+        waits = learner_waits(args.quick)
     out = Path(args.out)
-    text, summary = report(times, e2e, peak, args, time.perf_counter() - start, elem)
+    text, summary = report(times, e2e, waits, peak, args, time.perf_counter() - start, elem)
     (out / "results.md").write_text(text)
     (out / "results.json").write_text(json.dumps(summary, indent=1, default=float))
     plot(times, out / "results.png")

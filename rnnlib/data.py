@@ -61,8 +61,8 @@ def binary_addition(n, n_bits=8, rng=0):
 def adder_batches(batch_size, n_bits=8, rng=0, n_models=None, block=256):
     """An endless stream of fresh binary_addition batches.
 
-    Yields (X, Y); with n_models=E each model gets its own sums,
-    X (E, batch_size, n_bits, 2) and Y (E, batch_size, n_bits, 1).
+    Yields (X, Y); with n_models=M each model gets its own sums,
+    X (M, batch_size, n_bits, 2) and Y (M, batch_size, n_bits, 1).
     Sums are drawn ``block`` steps at a time: the same numbers, in the same
     order, as one ``binary_addition`` call per step (the generator's stream
     is consumed alike), at a fraction of the cost, which for batch 1 was a
@@ -82,6 +82,11 @@ def adder_batches(batch_size, n_bits=8, rng=0, n_models=None, block=256):
         X, Y = addition_pairs(a.ravel(), b.ravel(), n_bits)
         X, Y = X.reshape((block,) + shape + (n_bits, 2)), Y.reshape((block,) + shape + (n_bits, 1))
         yield from zip(X, Y)
+
+
+def adder_test_set(n=512, n_bits=8, seed=12345):
+    """A fixed set of n sums (X (n, n_bits, 2), Y (n, n_bits, 1)) for measuring accuracy."""
+    return binary_addition(n, n_bits, np.random.default_rng(seed))
 
 
 # ------------------------------------------------- the adder's carries, long sums
@@ -137,9 +142,9 @@ def carry_chain(length, n_bits):
 
 # ----------------------------------------------------------- sine series (notebook 05)
 def noisy_sine(n_points=50, noise=0.1, rng=0, n_models=None):
-    """Seed 002's series: x = linspace(-2 pi, 2 pi, n_points), s = sin(x) + noise * N(0, 1).
+    """The Keras overview's series: x = linspace(-2 pi, 2 pi, n_points), s = sin(x) + noise * N(0, 1).
 
-    Returns (x, s): x (n_points,), s (n_points,), or (E, n_points) with n_models=E
+    Returns (x, s): x (n_points,), s (n_points,), or (M, n_points) with n_models=M
     (one noise draw per model).
     """
     if noise < 0:
@@ -151,7 +156,7 @@ def noisy_sine(n_points=50, noise=0.1, rng=0, n_models=None):
 
 
 def clean_sine(n_points=21, start=2.0, stop=10.0):
-    """Seed 004's series: x = linspace(start, stop, n_points), s = sin(x). Returns (x, s)."""
+    """The PyTorch Elman tutorial's series: x = linspace(start, stop, n_points), s = sin(x). Returns (x, s)."""
     x = np.linspace(start, stop, n_points)
     return x, np.sin(x)
 
@@ -159,13 +164,13 @@ def clean_sine(n_points=21, start=2.0, stop=10.0):
 def windows(series, length=10):
     """Cut a series into overlapping windows for one-step-ahead prediction.
 
-    series : (N,) or (E, N). Window i is s[i : i+L] and its target s[i+1 : i+L+1]
+    series : (N,) or (M, N). Window i is s[i : i+L] and its target s[i+1 : i+L+1]
     (the same window, one step later), for i = 0 .. N-L-1.
-    Returns X, T: (N-L, L, 1), or (E, N-L, L, 1).
+    Returns X, D (inputs, targets): (N-L, L, 1), or (M, N-L, L, 1).
     """
     s = np.asarray(series, dtype=float)
     if s.ndim not in (1, 2):
-        raise ValueError(f"series must have shape (N,) or (E, N), got {s.shape}")
+        raise ValueError(f"series must have shape (N,) or (M, N), got {s.shape}")
     N = s.shape[-1]
     if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or not 1 <= length < N:
         raise ValueError(f"length must be an integer in [1, {N - 1}] for a series of {N} points, got {length!r}")

@@ -23,19 +23,19 @@ def numerical_gradient(f, x, h=1e-6):
     return grad
 
 
-def check_gradients(model, X, T, loss, truncate=None, h=1e-6):
+def check_gradients(model, X, D, loss, truncate=None, h=1e-6):
     """Compare ``model.backward`` with central differences, for every parameter.
 
     model : a SimpleRNN (one model, or several: their losses are summed);
-    X, T  : inputs and targets; loss : e.g. ``rnnlib.losses.squared_error``.
+    X, D  : inputs and targets; loss : e.g. ``rnnlib.losses.squared_error``.
     Returns {name: relative error}; below about 1e-7 means the gradient is right.
     With ``truncate`` the backprop gradient is truncated but the numerical one is
     not, so the errors then measure the bias that truncation introduces.
     """
     def total_loss():
-        return float(np.sum(loss(model.forward(X), T)[0]))
+        return float(np.sum(loss(model.forward(X), D)[0]))
 
-    _, dY = loss(model.forward(X), T)
+    _, dY = loss(model.forward(X), D)
     model.backward(dY, truncate=truncate)
     analytic = {k: g.copy() for k, g in model.grads.items()}
     errors = {}

@@ -6,9 +6,9 @@ matrix (its number of rows, since the code multiplies row vectors from the
 left: ``x W_in``, ``z W``, ``z W_out``).
 
 - ``"normal"``: N(0, std^2) for every matrix. The E-qualification lecture
-  code behind seed 001 does this with ``weight_init_std``.
+  notes' code does this with ``weight_init_std``.
 - ``"xavier"``: N(0, 1/fan_in) times ``std`` (a gain, 1 by default). This is
-  the form used in the lecture code and in seed 003 (``randn / sqrt(n_upper)``);
+  the form used in the lecture code and in the adder tutorial (``randn / sqrt(n_upper)``);
   Glorot and Bengio's original averages fan-in and fan-out.
 - ``"he"``: N(0, 2/fan_in) times ``std`` (He et al. 2015, for ReLU).
 - ``"identity"``: recurrent W = std * I, the others Xavier with gain std (Le, Jaitly and

@@ -1,10 +1,11 @@
-"""Losses, each returning ``(loss, dY)`` with ``dY = dE/dY``.
+"""Losses E(Y, D) of outputs Y and targets D (the d^t of the lecture notes), each returning
+``(loss, dY)`` with ``dY = dE/dY``.
 
 Normalisation: the loss of one sequence is summed over time steps and
 outputs, then averaged over the B sequences of the batch. With B = 1 the
 squared error is exactly the lecture's ``sum_t 1/2 (y^t - d^t)^2``.
-With a leading model axis (Y of shape (E, B, T, n_out)) the loss is one
-number per model, shape (E,); the targets may be shared, (B, T, n_out).
+With a leading model axis (Y of shape (M, B, T, n_out)) the loss is one
+number per model, shape (M,); the targets may be shared, (B, T, n_out).
 """
 import numpy as np
 
@@ -12,47 +13,47 @@ import numpy as np
 EPS = 1e-12
 
 
-def _check(Y, T):
+def _check(Y, D):
     Y = np.asarray(Y, dtype=float)
-    T = np.asarray(T, dtype=float)
-    if Y.ndim < 3 or T.ndim < 3 or T.shape[-3:] != Y.shape[-3:] or T.ndim > Y.ndim:
+    D = np.asarray(D, dtype=float)
+    if Y.ndim < 3 or D.ndim < 3 or D.shape[-3:] != Y.shape[-3:] or D.ndim > Y.ndim:
         raise ValueError(f"targets must have the shape of Y's last three axes (B, T, n_out) = "
-                         f"{Y.shape[-3:]}, got Y {Y.shape} and targets {T.shape}")
-    return Y, T
+                         f"{Y.shape[-3:]}, got Y {Y.shape} and targets {D.shape}")
+    return Y, D
 
 
 def per_sequence_mean(values):
-    """Sum over steps and outputs, mean over the B sequences: a float, or (E,) with a model axis."""
+    """Sum over steps and outputs, mean over the B sequences: a float, or (M,) with a model axis."""
     out = values.sum(axis=(-3, -2, -1)) / values.shape[-3]
     return float(out) if out.ndim == 0 else out
 
 
-def squared_error(Y, T):
-    """E = 1/2 sum (y - t)^2 per sequence, averaged over the batch.
+def squared_error(Y, D):
+    """E = 1/2 sum (y - d)^2 per sequence, averaged over the batch.
 
-    Y : (E?, B, T, n_out); T : targets, same shape or (B, T, n_out).
-    Returns (loss, dY): loss float or (E,), dY the shape of Y.
+    Y : (M?, B, T, n_out); D : targets d^t, same shape or (B, T, n_out).
+    Returns (loss, dY): loss float or (M,), dY the shape of Y.
     """
-    Y, T = _check(Y, T)
-    diff = Y - T
+    Y, D = _check(Y, D)
+    diff = Y - D
     return per_sequence_mean(0.5 * diff * diff), diff / Y.shape[-3]
 
 
-def binary_cross_entropy(Y, T):
-    """E = -sum [t log y + (1 - t) log(1 - y)] per sequence, averaged over the batch.
+def binary_cross_entropy(Y, D):
+    """E = -sum [d log y + (1 - d) log(1 - y)] per sequence, averaged over the batch.
 
-    For a sigmoid output y = sigmoid(v), dE/dv = y - t: the sigmoid's
+    For a sigmoid output y = sigmoid(v), dE/dv = y - d: the sigmoid's
     flat ends no longer slow learning as they do with squared error.
     Y must hold probabilities in [0, 1]; they are clipped to [EPS, 1 - EPS]
     so that no log(0) or division by zero occurs.
     Returns (loss, dY) as ``squared_error`` does.
     """
-    Y, T = _check(Y, T)
+    Y, D = _check(Y, D)
     if np.any((Y < 0) | (Y > 1)):
         raise ValueError("binary_cross_entropy needs outputs in [0, 1] (a sigmoid output layer)")
     P = np.clip(Y, EPS, 1.0 - EPS)
-    loss = -(T * np.log(P) + (1.0 - T) * np.log1p(-P))
-    dY = (P - T) / (P * (1.0 - P)) / Y.shape[-3]
+    loss = -(D * np.log(P) + (1.0 - D) * np.log1p(-P))
+    dY = (P - D) / (P * (1.0 - P)) / Y.shape[-3]
     return per_sequence_mean(loss), dY
 
 

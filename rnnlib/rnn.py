@@ -7,9 +7,9 @@ Notation (batch-first row vectors, as in the notebooks):
     delta_out^t = dE/dv^t
     delta^t     = dE/du^t = (delta^{t+1} W^T + delta_out^t W_out^T) * f'(u^t)
 
-With ``n_models=E`` every parameter gets a leading axis E: E independent
-models trained side by side (e.g. E seeds). NumPy's ``@`` broadcasts over
-leading axes, so one code path serves one model and E models. "E?" in a
+With ``n_models=M`` every parameter gets a leading axis M: M independent
+models trained side by side (e.g. M seeds). NumPy's ``@`` broadcasts over
+leading axes, so one code path serves one model and M models. "M?" in a
 shape means: the model axis, present only with ``n_models``.
 """
 from collections import namedtuple
@@ -25,11 +25,11 @@ PARAM_NAMES = ("W_in", "W", "b", "W_out", "c")
 Forward = namedtuple("Forward", "X U Z V Y")
 Forward.__doc__ = """What one forward pass computed, batch-first.
 
-X : (E?, B, T, n_in) inputs (no model axis when all models shared one X).
-U : (E?, B, T, H) pre-activations u^1..u^T.
-Z : (E?, B, T+1, H) hidden states z^0, z^1, ..., z^T (z^0 first).
-V : (E?, B, T, n_out) output pre-activations v^1..v^T.
-Y : (E?, B, T, n_out) outputs y^1..y^T.
+X : (M?, B, T, n_in) inputs (no model axis when all models shared one X).
+U : (M?, B, T, H) pre-activations u^1..u^T.
+Z : (M?, B, T+1, H) hidden states z^0, z^1, ..., z^T (z^0 first).
+V : (M?, B, T, n_out) output pre-activations v^1..v^T.
+Y : (M?, B, T, n_out) outputs y^1..y^T.
 """
 
 
@@ -39,12 +39,12 @@ def transpose(A):
 
 
 def time_major(A):
-    """(E?, B, T, n) <-> (E?, T, B, n): swap the batch and time axes (a view)."""
+    """(M?, B, T, n) <-> (M?, T, B, n): swap the batch and time axes (a view)."""
     return A.swapaxes(-3, -2)
 
 
 def rows(A):
-    """(E?, T, B, n) -> (E?, T*B, n): every step of every sequence as one row."""
+    """(M?, T, B, n) -> (M?, T*B, n): every step of every sequence as one row."""
     return A.reshape(A.shape[:-3] + (-1, A.shape[-1]))
 
 
@@ -58,18 +58,18 @@ class SimpleRNN:
     output_activation : output g, "sigmoid" | "identity".
     init, init_std : weight initialiser and its std or gain (see ``rnnlib.init``).
     seed : int. Model e of an ensemble is drawn with seed ``seed + e``, so it
-        equals ``SimpleRNN(..., seed=seed + e)``; a list of E ints picks them.
-    n_models : None for one model, or E for E independent models.
+        equals ``SimpleRNN(..., seed=seed + e)``; a list of M ints picks them.
+    n_models : None for one model, or M for M independent models.
     bias : False fixes b and c at zero (the lecture's code has none).
 
     Attributes
     ----------
-    params : {"W_in": (E?, n_in, H), "W": (E?, H, H), "b": (E?, H),
-              "W_out": (E?, H, n_out), "c": (E?, n_out)}, the arrays the model
+    params : {"W_in": (M?, n_in, H), "W": (M?, H, H), "b": (M?, H),
+              "W_out": (M?, H, n_out), "c": (M?, n_out)}, the arrays the model
               computes with.
     grads : same keys and shapes, filled by ``backward``.
-    hidden : (E?, B, T, H) hidden states z^1..z^T of the last ``forward`` (a copy).
-    dh0 : (E?, B, H) dE/dz^0 of the last ``backward``.
+    hidden : (M?, B, T, H) hidden states z^1..z^T of the last ``forward`` (a copy).
+    dh0 : (M?, B, H) dE/dz^0 of the last ``backward``.
     """
 
     def __init__(self, n_in, n_hidden, n_out, activation="tanh", output_activation="sigmoid",
@@ -97,24 +97,24 @@ class SimpleRNN:
         self._cache = None
 
     def _member_seeds(self, seed):
-        E = 1 if self.n_models is None else self.n_models
+        M = 1 if self.n_models is None else self.n_models
         if np.ndim(seed) == 0:
             if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
                 raise ValueError(f"seed must be a non-negative int or a list of them, got {seed!r}")
-            return [int(seed) + e for e in range(E)]
+            return [int(seed) + e for e in range(M)]
         seeds = [int(s) for s in seed]
-        if len(seeds) != E:
-            raise ValueError(f"seed lists one seed per model: expected {E} seeds, got {len(seeds)}")
+        if len(seeds) != M:
+            raise ValueError(f"seed lists one seed per model: expected {M} seeds, got {len(seeds)}")
         return seeds
 
     # ------------------------------------------------------------------ forward
     def _check_X(self, X):
         X = np.asarray(X, dtype=float)
-        shape_text = "(B, T, n_in)" if self.n_models is None else "(B, T, n_in) or (E, B, T, n_in)"
+        shape_text = "(B, T, n_in)" if self.n_models is None else "(B, T, n_in) or (M, B, T, n_in)"
         if X.ndim not in ((3,) if self.n_models is None else (3, 4)):
             raise ValueError(f"X must have shape {shape_text} with n_in={self.n_in}, got shape {X.shape}")
         if X.ndim == 4 and X.shape[0] != self.n_models:
-            raise ValueError(f"X with a model axis must have shape (E={self.n_models}, B, T, n_in), got {X.shape}")
+            raise ValueError(f"X with a model axis must have shape (M={self.n_models}, B, T, n_in), got {X.shape}")
         if X.shape[-1] != self.n_in:
             raise ValueError(f"X must have n_in={self.n_in} features in its last axis, got shape {X.shape}")
         if X.shape[-2] < 1 or X.shape[-3] < 1:
@@ -135,18 +135,18 @@ class SimpleRNN:
     def forward(self, X, h0=None):
         """Run the network over whole sequences.
 
-        X  : (B, T, n_in), or (E, B, T, n_in) for one batch per model.
-        h0 : (E?, B, H) initial hidden state z^0; zeros if None.
-        Returns Y : (E?, B, T, n_out), a new array. Keeps what ``backward`` needs.
+        X  : (B, T, n_in), or (M, B, T, n_in) for one batch per model.
+        h0 : (M?, B, H) initial hidden state z^0; zeros if None.
+        Returns Y : (M?, B, T, n_out), a new array. Keeps what ``backward`` needs.
 
-        Inside, arrays are time-major, (E?, T, B, n), so that step t of all
-        sequences, ``A[..., t, :, :]``, is one contiguous (E?, B, n) block.
+        Inside, arrays are time-major, (M?, T, B, n), so that step t of all
+        sequences, ``A[..., t, :, :]``, is one contiguous (M?, B, n) block.
         """
-        X = np.array(time_major(self._check_X(X)), order="C")   # (E?, T, B, n_in), our own copy
+        X = np.array(time_major(self._check_X(X)), order="C")   # (M?, T, B, n_in), our own copy
         T, B = X.shape[-3], X.shape[-2]
         W_in, W, b, W_out, c = (self.params[k] for k in PARAM_NAMES)
         U = rows(X) @ W_in + b[..., None, :]              # x^t W_in + b for every t at once ...
-        U = U.reshape(U.shape[:-2] + (T, B, self.n_hidden))   # ... (E?, T, B, H)
+        U = U.reshape(U.shape[:-2] + (T, B, self.n_hidden))   # ... (M?, T, B, H)
         Z = np.empty(self.lead + (T + 1, B, self.n_hidden))   # z^0, z^1, ..., z^T
         Z[..., 0, :, :] = self._check_h0(h0, B)
         for t in range(T):                                # (index t of U holds step t+1)
@@ -159,7 +159,7 @@ class SimpleRNN:
 
     @property
     def hidden(self):
-        """(E?, B, T, H): z^1..z^T of the last forward pass (a new array)."""
+        """(M?, B, T, H): z^1..z^T of the last forward pass (a new array)."""
         return None if self._cache is None else time_major(self._cache[2][..., 1:, :, :]).copy()
 
     def last_forward(self):
@@ -172,17 +172,17 @@ class SimpleRNN:
     def backward(self, dY, truncate=None):
         """Backpropagation through time.
 
-        dY : dE/dY, the shape of the last forward's Y, (E?, B, T, n_out).
+        dY : dE/dY, the shape of the last forward's Y, (M?, B, T, n_out).
         truncate : None for full BPTT, or k >= 1: the error of the output at
             step t reaches u^t, u^{t-1}, ..., u^{t-k+1} and no further
             (k = 1: nothing flows back through W across steps).
-        Fills ``self.grads``, sets ``self.dh0`` = dE/dz^0, (E?, B, H), and
+        Fills ``self.grads``, sets ``self.dh0`` = dE/dz^0, (M?, B, H), and
         returns dX = dE/dX, the shape of X (summed over models when one X
         was shared by all of them).
         """
         if self._cache is None:
             raise ValueError("backward needs a forward pass first")
-        X, U, Z, V, Y = self._cache                           # time-major, (E?, T, B, n)
+        X, U, Z, V, Y = self._cache                           # time-major, (M?, T, B, n)
         dY = np.asarray(dY, dtype=float)
         if dY.shape != time_major(Y).shape:
             raise ValueError(f"dY must have the shape of the last forward's Y, {time_major(Y).shape}, got {dY.shape}")
@@ -228,8 +228,8 @@ class SimpleRNN:
 def truncated_deltas(from_out, fprime, W, k):
     """delta^t of truncated BPTT: the error of output s reaches u^s, ..., u^{s-k+1} only.
 
-    from_out : (E?, T, B, H) delta_out^s W_out^T; fprime : (E?, T, B, H) f'(u^t);
-    W : (E?, H, H). Returns delta (E?, T, B, H): the sum over origins s of each
+    from_out : (M?, T, B, H) delta_out^s W_out^T; fprime : (M?, T, B, H) f'(u^t);
+    W : (M?, H, H). Returns delta (M?, T, B, H): the sum over origins s of each
     output's error, followed back at most k steps (the definition, one origin at a time).
     """
     delta = np.zeros_like(fprime)

@@ -10,10 +10,12 @@ import pytest  # noqa: E402
 from rnnlib import SimpleRNN, squared_error  # noqa: E402
 from rnnlib.data import addition_pairs, binary_addition, from_bits  # noqa: E402
 from rnnlib.course.ch03 import exercises as ex  # noqa: E402
-from rnnlib.course.ch03.adder import SEED003, run_adder, steps_to_solve  # noqa: E402
+from rnnlib.course.ch03 import nudge  # noqa: E402
+from rnnlib.course.ch03.adder import (RECIPE, TUTORIAL, FirstStepOutputGrad, log_lines, steps_to_solve,  # noqa: E402
+                                      train_adders)
 from rnnlib.course.ch03 import explorer as ch03  # noqa: E402
 from rnnlib.course.ch03.adder import chunked_accuracy, exact_accuracy  # noqa: E402
-from rnnlib.course.ch03.probe import LinearProbe, unit_correlations
+from rnnlib.course.ch03.probe import LinearProbe, unit_correlations  # noqa: E402
 from rnnlib.data import carries, carry_chain, long_sums, sum_bits  # noqa: E402
 
 
@@ -80,7 +82,7 @@ def test_linear_probe_finds_a_direction():
 def test_first_step_output_grad_keeps_only_step_one_for_W_out_and_c(n_models):
     X, Y = binary_addition(4, 8, rng=5)
     kw = dict(activation="tanh", init="xavier", seed=0, n_models=n_models)
-    right, buggy, first = SimpleRNN(2, 6, 1, **kw), ch03.FirstStepOutputGrad(2, 6, 1, **kw), SimpleRNN(2, 6, 1, **kw)
+    right, buggy, first = SimpleRNN(2, 6, 1, **kw), FirstStepOutputGrad(2, 6, 1, **kw), SimpleRNN(2, 6, 1, **kw)
     _, dY = squared_error(right.forward(X), Y)
     right.backward(dY)
     buggy.forward(X)
@@ -95,45 +97,45 @@ def test_first_step_output_grad_keeps_only_step_one_for_W_out_and_c(n_models):
 
 
 # ---------------------------------------------------------------------- watched training
-def test_train_adder_equals_run_adder_and_watches():
-    cfg = dict(SEED003, steps=120, n_hidden=8)
-    _, h1 = run_adder([0, 1], eval_every=40, **cfg)
-    model, h2, watched = ch03.train_adder([0, 1], eval_every=40, watch=([13, 100], [33, 27]), **cfg)
-    np.testing.assert_array_equal(h1.loss, h2.loss)
-    np.testing.assert_array_equal(h1.evals["accuracy"], h2.evals["accuracy"])
-    assert watched.shape == (4, 2, 2) and watched.dtype.kind == "i"
+def test_watching_changes_nothing_and_records_the_predicted_sums():
+    setup = TUTORIAL.but(steps=120, n_hidden=8)
+    h1 = train_adders(setup, [0, 1], eval_every=40).history
+    run = train_adders(setup, [0, 1], eval_every=40, watch=([13, 100], [33, 27]))
+    np.testing.assert_array_equal(h1.loss, run.history.loss)
+    np.testing.assert_array_equal(h1.evals["accuracy"], run.history.evals["accuracy"])
+    assert run.watched.shape == (4, 2, 2) and run.watched.dtype.kind == "i"
     X, _ = addition_pairs(np.array([13, 100]), np.array([33, 27]), 8)
-    np.testing.assert_array_equal(watched[-1], from_bits(model.forward(X)[..., 0]))
-    lines = ch03.log_lines(h2, watched, [13, 100], [33, 27], model=1, every=40)
+    np.testing.assert_array_equal(run.watched[-1], from_bits(run.model.forward(X)[..., 0]))
+    lines = log_lines(run.history, run.watched, [13, 100], [33, 27], model=1, every=40)
     assert len(lines) == 8 and lines[0].startswith("step     0  ")
     assert all((" Success : " in ln) or (" Failure : " in ln) for ln in lines)
-    assert ch03.train_adder([0], steps=5, watch=None)[2] is None
+    assert train_adders(setup.but(steps=5), [0]).watched is None
     with pytest.raises(ValueError, match="unknown loss"):
-        ch03.train_adder([0], steps=5, loss="hinge")
+        TUTORIAL.but(loss="hinge")
 
 
 def test_nudged_moves_every_nonzero_initial_weight_by_one_ulp():
     plain = SimpleRNN(2, 5, 1, seed=[0, 1], n_models=2, bias=True)
     for direction in (+1, -1):
-        cls = ch03.nudged(SimpleRNN, direction)
+        cls = nudge.nudged(SimpleRNN, direction)
         assert issubclass(cls, SimpleRNN) and cls.__name__ == f"SimpleRNNNudged{direction:+d}"
         moved = cls(2, 5, 1, seed=[0, 1], n_models=2, bias=True)
         for k, p in plain.params.items():
             q = moved.params[k]
             np.testing.assert_array_equal(q, np.where(p != 0, np.nextafter(p, direction * np.inf), 0.0))
             assert np.all((q != p) == (p != 0))              # biases start at 0 and stay 0
-    assert ch03.nudged(ch03.FirstStepOutputGrad, 1).__mro__[1] is ch03.FirstStepOutputGrad
-    assert ch03.nudged(SimpleRNN, 0) is SimpleRNN
+    assert nudge.nudged(FirstStepOutputGrad, 1).__mro__[1] is FirstStepOutputGrad
+    assert nudge.nudged(SimpleRNN, 0) is SimpleRNN
     with pytest.raises(ValueError, match="direction"):
-        ch03.nudged(SimpleRNN, 2)
+        nudge.nudged(SimpleRNN, 2)
 
 
-def test_train_adder_nudge_changes_only_the_start():
-    cfg = dict(ch03.RECIPE, steps=30)
-    m0, h0, _ = ch03.train_adder([0, 1], eval_every=10, **cfg)
-    m1, h1, _ = ch03.train_adder([0, 1], eval_every=10, nudge=0, **cfg)
+def test_a_nudge_changes_only_the_start():
+    setup = RECIPE.but(steps=30)
+    h0 = train_adders(setup, [0, 1], eval_every=10).history
+    h1 = train_adders(setup, [0, 1], eval_every=10, model_class=nudge.nudged(SimpleRNN, 0)).history
     np.testing.assert_array_equal(h0.loss, h1.loss)
-    m2, h2, _ = ch03.train_adder([0, 1], eval_every=10, nudge=-1, **cfg)
+    h2 = train_adders(setup, [0, 1], eval_every=10, model_class=nudge.nudged(SimpleRNN, -1)).history
     assert not np.array_equal(h0.loss, h2.loss) and np.allclose(h0.loss, h2.loss, rtol=1e-6)
 
 
@@ -148,7 +150,7 @@ def test_log_lines_say_success_only_for_right_sums():
     class H:
         eval_steps = np.array([0, 500])
     watched = np.array([[[46, 0]], [[46, 128]]])  # (evals, models, sums)
-    lines = ch03.log_lines(H, watched, [13, 127], [33, 1])
+    lines = log_lines(H, watched, [13, 127], [33, 1])
     assert lines == ["step     0  Success : 13 + 33 = 46", "step     0  Failure : 127 + 1 = 0",
                      "step   500  Success : 13 + 33 = 46", "step   500  Success : 127 + 1 = 128"]
 
@@ -161,26 +163,26 @@ def test_chunked_accuracy_equals_exact_accuracy():
 
 # ----------------------------------------------------------------------------- explorer
 def test_explore_default_solves_and_is_remembered():
-    h, s = ch03.explore(seeds=range(2), steps=200)
+    h, s = ch03.explore(ch03.START.but(steps=200), seeds=range(2))
     assert s["seeds"] == 2 and s["solved"] == 2
     calls = []
-    h2, _ = ch03.explore(seeds=range(2), steps=200, progress=lambda *a: calls.append(a))
+    h2, _ = ch03.explore(ch03.START.but(steps=200), seeds=range(2), progress=lambda *a: calls.append(a))
     assert h2 is h and calls == []           # same setting: recalled, not retrained
 
 
 def test_explore_reports_progress_and_handles_every_choice():
     calls = []
-    h, s = ch03.explore(lr=0.1, init="orthogonal", activation="relu", n_hidden=4, batch_size=2, steps=40,
-                        seeds=[7], progress=lambda step, steps, ev: calls.append(step))
+    setup = ch03.START.but(lr=0.1, init="orthogonal", activation="relu", n_hidden=4, batch_size=2, steps=40)
+    h, s = ch03.explore(setup, seeds=[7], progress=lambda step, steps, ev: calls.append(step))
     assert h.steps == 40 and calls[0] == 0 and calls[-1] == 40
     assert 0 <= s["solve_rate"] <= 1
 
 
 def test_draw_explorer_draws_two_panels():
-    fig, s = ch03.draw_explorer(seeds=range(2), steps=200)
+    fig, s = ch03.draw_explorer(ch03.START.but(steps=200), seeds=range(2))
     assert len(fig.axes) == 2 and "2/2 seeds" in fig._suptitle.get_text()
     plt.close(fig)
-    fig, s = ch03.draw_explorer(lr=0.01, seeds=range(2), steps=100)   # too slow to solve: still drawn
+    fig, s = ch03.draw_explorer(ch03.START.but(lr=0.01, steps=100), seeds=range(2))   # too slow to solve: still drawn
     assert s["solved"] == 0 and "0/2 seeds" in fig._suptitle.get_text()
     plt.close(fig)
 
@@ -200,7 +202,7 @@ def test_explorer_widget_has_the_six_controls():
 
     walk(box)
     assert set(controls) == {"learning rate", "init", "f", "hidden H", "batch size", "steps"}
-    assert controls["learning rate"].value == ch03.DEFAULTS["lr"]
+    assert controls["learning rate"].value == ch03.START.lr
     assert all(not getattr(w, "continuous_update", False) for w in controls.values())
 
 
@@ -227,18 +229,18 @@ def test_exercise_checks(capsys):
 
 
 def test_nudge_study_counts_from_the_runs_it_trains():
-    cfg = dict(ch03.RECIPE, steps=60)
-    study = ch03.nudge_study((2024, 2025), seeds=[0, 1], eval_every=20, **cfg)
+    setup = RECIPE.but(steps=60)
+    study = nudge.nudge_study(setup, (2024, 2025), seeds=[0, 1], eval_every=20)
     assert study.runs == 2 * 3 * 2 and study.nudged == 2 * 2 * 2
     assert 0 <= study.moved <= study.nudged and 0 <= study.not_exact <= study.runs
     # recount by hand from the same runs
     solve, not_exact = {}, 0
     for d in (2024, 2025):
         for n in (0, 1, -1):
-            h = ch03.train_adder([0, 1], eval_every=20, nudge=n, **dict(cfg, data_seed=d))[1]
+            h = train_adders(setup, [0, 1], eval_every=20, data_seed=d, model_class=nudge.nudged(SimpleRNN, n)).history
             solve[d, n] = steps_to_solve(h)
             not_exact += int(np.sum(np.ma.filled(h.evals["accuracy"][-1], 0.0) != 1.0))
     assert study.not_exact == not_exact
     assert study.moved == sum(int(np.sum(solve[d, n] != solve[d, 0])) for d in (2024, 2025) for n in (1, -1))
     with pytest.raises(ValueError, match="start with 0"):
-        ch03.nudge_study((2024,), nudges=(1, -1), **cfg)
+        nudge.nudge_study(setup, (2024,), nudges=(1, -1))

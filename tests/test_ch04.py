@@ -9,69 +9,79 @@ import pytest  # noqa: E402
 from rnnlib import SimpleRNN, SGD  # noqa: E402
 from rnnlib.activations import ACTIVATIONS  # noqa: E402
 from rnnlib.course.ch04 import exercises as ex  # noqa: E402
-from rnnlib.course.ch03.adder import SEED001, adder_test_set, run_adder, summarize  # noqa: E402
+from rnnlib.course.ch03.adder import LECTURE, AdderSetup, per_model_activation, summarize, train_adders  # noqa: E402
+from rnnlib.data import adder_test_set  # noqa: E402
 from rnnlib.course.ch04 import explorer  # noqa: E402
-from rnnlib.course.ch04.sweeps import PerModelSGD, _per_model, probe_diagnostics, run_settings, setting, table  # noqa: E402
+from rnnlib.course.ch04.sweeps import diagnostics, probe_diagnostics, table  # noqa: E402
 
 SMALL_TEST = adder_test_set(n=32)
 
 
-def test_setting_defaults_labels_and_errors():
-    s = setting()
-    assert s["activation"] == "sigmoid" and s["lr"] == 0.1 and s["init_std"] == 1.0
-    assert s["label"] == "sigmoid, normal 1, lr 0.1"
-    assert setting(clip=1.0, lecture_output_bug=True)["label"].endswith("clip 1, lecture bug")
-    with pytest.raises(ValueError, match="unknown setting keys"):
-        setting(learning_rate=1.0)
+def test_setup_defaults_labels_and_errors():
+    s = LECTURE
+    assert s.activation == "sigmoid" and s.lr == 0.1 and s.init_std == 1.0 and not s.bias and s.steps == 10_000
+    assert s.label == "sigmoid, normal 1, lr 0.1"
+    assert s.but(clip=1.0, lecture_output_bug=True).label.endswith("clip 1, lecture bug")
+    assert s.but(lr=1.0, label="fast").label == "fast" and s.but(lr=1.0).label == "sigmoid, normal 1, lr 1"
+    with pytest.raises(ValueError, match="unknown AdderSetup fields"):
+        s.but(learning_rate=1.0)
     with pytest.raises(ValueError, match="unknown activation"):
-        setting(activation="gelu")
+        s.but(activation="gelu")
+    with pytest.raises(ValueError, match="lr must be a positive number"):
+        AdderSetup(lr=-1)
+    with pytest.raises(ValueError, match="lecture_output_bug needs"):
+        s.but(output_activation="identity", lecture_output_bug=True)
 
 
-def test_one_setting_reproduces_run_adder():
-    config = dict(SEED001, steps=60)
-    model, hist = run_adder(range(3), test_set=SMALL_TEST, eval_every=20, **config)
-    sweep = run_settings([setting(), setting(init_std=0.1)], seeds=range(3), steps=60, eval_every=20,
-                         test_set=SMALL_TEST)
-    assert np.allclose(sweep.model.params["W"][:3], model.params["W"])
-    assert np.allclose(sweep.parts[0].loss, hist.loss)
-    assert np.allclose(sweep.parts[0].evals["accuracy"], hist.evals["accuracy"])
+def test_one_setup_alone_equals_the_same_setup_among_others():
+    setup = LECTURE.but(steps=60)
+    alone = train_adders(setup, range(3), test_set=SMALL_TEST, eval_every=20)
+    both = train_adders([setup, setup.but(init_std=0.1)], range(3), eval_every=20, test_set=SMALL_TEST)
+    np.testing.assert_array_equal(both.model.params["W"][:3], alone.model.params["W"])
+    np.testing.assert_array_equal(both.parts[0].loss, alone.history.loss)
+    np.testing.assert_array_equal(both.parts[0].evals["accuracy"], alone.history.evals["accuracy"])
+    with pytest.raises(ValueError, match="must share n_hidden"):
+        train_adders([setup, setup.but(n_hidden=8, lr=1.0)], [0])
 
 
 @pytest.mark.parametrize("kw", [dict(activation="tanh", lr=1.0), dict(activation="relu", init="identity", lr=0.01, clip=1.0),
                                 dict(lecture_output_bug=True)])
 def test_mixed_settings_equal_separate_runs(kw):
     """A setting trained next to others gives the same numbers as trained alone."""
-    other = setting(activation="sigmoid", init="he", lr=0.3)
-    mixed = run_settings([other, setting(**kw)], seeds=[4, 5], steps=40, eval_every=20, test_set=SMALL_TEST)
-    alone = run_settings([setting(**kw)], seeds=[4, 5], steps=40, eval_every=20, test_set=SMALL_TEST)
+    other, setup = LECTURE.but(init="he", lr=0.3, steps=40), LECTURE.but(steps=40, **kw)
+    mixed = train_adders([other, setup], [4, 5], eval_every=20, test_set=SMALL_TEST,
+                         evaluate=diagnostics([other, setup], [4, 5]))
+    alone = train_adders(setup, [4, 5], eval_every=20, test_set=SMALL_TEST, evaluate=diagnostics([setup], [4, 5]))
     assert np.allclose(mixed.parts[1].loss, alone.parts[0].loss)
-    for k in alone.diag:
-        assert np.allclose(mixed.diag[k][:, 1], alone.diag[k][:, 0]), k
-    assert mixed.part(setting(**kw)["label"]) is mixed.parts[1]
+    for k in alone.evals:
+        assert np.allclose(mixed.evals[k][:, 1], alone.evals[k][:, 0]), k
+    assert mixed.part(setup.label) is mixed.parts[1]
 
 
 def test_duplicate_labels_rejected():
     with pytest.raises(ValueError, match="unique"):
-        run_settings([setting(), setting()], seeds=[0], steps=2, test_set=SMALL_TEST)
+        train_adders([LECTURE, LECTURE], [0], test_set=SMALL_TEST)
 
 
-def test_per_model_sgd_matches_sgd_and_clips():
+def test_per_model_sgd_equals_sgd_bit_for_bit():
     model = SimpleRNN(2, 4, 1, seed=0, n_models=2)
     rng = np.random.default_rng(0)
     grads = {k: rng.standard_normal(p.shape) for k, p in model.params.items()}
     a = {k: p.copy() for k, p in model.params.items()}
     b = {k: p.copy() for k, p in model.params.items()}
-    PerModelSGD([0.1, 0.1], [np.inf, 0.5]).step(a, grads)
+    SGD(np.array([0.1, 0.1]), np.array([np.inf, 0.5])).step(a, grads)
     SGD(0.1, clip=0.5).step(b, grads)
     SGD(0.1).step(model.params, grads)
     for k in a:
-        assert np.allclose(a[k][0], model.params[k][0]) and np.allclose(a[k][1], b[k][1])
+        np.testing.assert_array_equal(a[k][0], model.params[k][0])
+        np.testing.assert_array_equal(a[k][1], b[k][1])
+    with pytest.raises(ValueError, match="model axis"):
+        SGD(np.array([0.1, 0.2])).step(SimpleRNN(2, 4, 1).params, SimpleRNN(2, 4, 1).grads)
 
 
 def test_per_model_activation_blocks():
-    f = _per_model([np.array([1, 1, 0, 0], bool), np.array([0, 0, 1, 1], bool)], "mix",
-                   [ACTIVATIONS["tanh"].forward, ACTIVATIONS["relu"].forward],
-                   [ACTIVATIONS["tanh"].grad, ACTIVATIONS["relu"].grad])
+    tanh, relu = ACTIVATIONS["tanh"], ACTIVATIONS["relu"]
+    f = per_model_activation([tanh, tanh, relu, relu], "mix")
     u = np.linspace(-2, 2, 4 * 3 * 5).reshape(4, 3, 5)
     z = f.forward(u)
     assert np.allclose(z[:2], np.tanh(u[:2])) and np.allclose(z[2:], np.maximum(u[2:], 0))
@@ -82,8 +92,8 @@ def test_probe_diagnostics_shapes_and_restore():
     model = SimpleRNN(2, 5, 1, activation="sigmoid", init_std=10.0, seed=0, n_models=3, bias=False)
     before = {k: p.copy() for k, p in model.params.items()}
     X = np.random.default_rng(1).integers(0, 2, (6, 8, 2)).astype(float)
-    T = np.random.default_rng(2).integers(0, 2, (6, 8, 1)).astype(float)
-    d = probe_diagnostics(model, np.full(3, 0.1), X, T, 0.25)
+    D = np.random.default_rng(2).integers(0, 2, (6, 8, 1)).astype(float)
+    d = probe_diagnostics(model, np.full(3, 0.1), X, D, 0.25)
     assert set(d) == {"saturated", "z_max", "v_abs", "grad_norm", "step_dv"}
     assert all(v.shape == (3,) for v in d.values())
     assert np.all(d["saturated"] > 0.3)  # std 10 saturates most sigmoid units
@@ -92,13 +102,13 @@ def test_probe_diagnostics_shapes_and_restore():
 
 
 def test_table_text():
-    sweep = run_settings([setting()], seeds=[0, 1], steps=20, eval_every=10, test_set=SMALL_TEST)
-    text = table([("default", summarize(sweep.parts[0]))], "seeds 0-1")
+    run = train_adders(LECTURE.but(steps=20), [0, 1], eval_every=10, test_set=SMALL_TEST)
+    text = table([("default", summarize(run.parts[0]))], "seeds 0-1")
     assert "default" in text and "0/2" in text and text.endswith("seeds 0-1")
 
 
 def test_draw_setting_returns_figure_and_row():
-    fig, summary, text = explorer.draw_setting(steps=40, seeds=range(2))
+    fig, summary, text = explorer.draw_setting(explorer.START.but(steps=40), seeds=range(2))
     assert summary["seeds"] == 2 and "sigmoid, normal 1, lr 1, H 16" in text
     assert len(fig.axes) == 2
     plt.close(fig)
@@ -117,7 +127,7 @@ def test_widget_builds_with_the_default_setting():
     init, scale = box.children[0].children
     lr, hidden = box.children[2].children
     assert (init.value, scale.value, box.children[1].value, lr.value, hidden.value, box.children[3].value) == \
-        tuple(explorer.DEFAULT[k] for k in ("init", "init_std", "activation", "lr", "n_hidden", "steps"))
+        tuple(getattr(explorer.START, k) for k in ("init", "init_std", "activation", "lr", "n_hidden", "steps"))
 
 
 @pytest.mark.parametrize("check, right, wrong", [

@@ -66,14 +66,14 @@ def test_epoch_batches_cover_each_window_once_per_epoch():
     assert np.array_equal(b[1][..., :-1, :], b[0][..., 1:, :])
 
 
-def test_seed002_model_has_461_parameters_and_keras_init():
-    model = sine.seed002_model(seed=0, n_models=3)
+def test_keras_model_has_461_parameters_and_keras_init():
+    model = sine.keras_model(seed=0, n_models=3)
     assert model.n_params() == 461
     W = model.params["W"]
     assert np.allclose(W[1] @ W[1].T, np.eye(20))
     assert np.all(np.abs(model.params["W_in"]) <= np.sqrt(6 / 21))
     assert np.all(model.params["b"] == 0)
-    single = sine.seed002_model(seed=1)
+    single = sine.keras_model(seed=1)
     assert np.allclose(single.params["W_out"], model.params["W_out"][1])
 
 
@@ -91,14 +91,14 @@ def test_squared_error_with_scaled_lr_is_keras_mse():
 def test_fit_windows_learns_and_reports_keras_units():
     x, s = data.noisy_sine(rng=0, n_models=2)
     X, T = data.windows(s, 10)
-    fit = sine.fit_windows(sine.seed002_model(seed=0, n_models=2), X, T, epochs=10, rng=0)
+    fit = sine.fit_windows(sine.keras_model(seed=0, n_models=2), X, T, epochs=10, rng=0)
     assert fit["loss"].shape == fit["val_loss"].shape == fit["train_end"].shape == (10, 2)
     assert np.all(fit["loss"][-1] < fit["loss"][0] / 2)
     assert np.all(fit["val_loss"][-1] < fit["val_loss"][0])
 
 
 def test_free_run_feeds_predictions_back():
-    model = sine.seed002_model(seed=0)
+    model = sine.keras_model(seed=0)
     start = np.sin(np.linspace(0, 1, 10))
     run = sine.free_run(model, start, 3)
     assert run.shape == (3,)
@@ -106,14 +106,14 @@ def test_free_run_feeds_predictions_back():
     w = np.append(start[1:], y1)
     y2 = model.forward(w[None, :, None])[0, -1, 0]
     assert np.allclose(run[:2], [y1, y2])
-    ens = sine.seed002_model(seed=0, n_models=2)
+    ens = sine.keras_model(seed=0, n_models=2)
     assert sine.free_run(ens, np.stack([start, start]), 4).shape == (2, 2, 4)
     assert np.allclose(sine.free_run(ens, start, 3)[0], run)
 
 
 def test_horizon_step_one_is_the_one_step_error():
     x, s = data.noisy_sine(rng=0)
-    model = sine.seed002_model(seed=0, n_models=2)
+    model = sine.keras_model(seed=0, n_models=2)
     err = sine.horizon_errors(model, x, s, 10, 5)
     assert err.shape == (2, 5)
     starts = s[np.arange(41)[:, None] + np.arange(10)[None, :]]            # every window, incl. the last
@@ -122,12 +122,12 @@ def test_horizon_step_one_is_the_one_step_error():
     assert np.allclose(err[:, 0], np.sqrt(np.mean((one - target) ** 2, axis=-1)))
 
 
-def test_seed004_model_matches_the_seed_layout():
-    m = sine.seed004_model(seed=5)
+def test_elman_model_matches_the_seed_layout():
+    m = sine.elman_model(seed=5)
     assert m.n_params() == 48 and not m.bias
     w1 = np.random.default_rng(5).normal(0, 0.4, (7, 6))
     assert np.allclose(m.params["W_in"], w1[:1]) and np.allclose(m.params["W"], w1[1:])
-    ens = sine.seed004_model(seed=4, n_models=2)
+    ens = sine.elman_model(seed=4, n_models=2)
     assert np.allclose(ens.params["W_out"][1], m.params["W_out"])
 
 
@@ -135,7 +135,7 @@ def test_detach_is_one_step_forward_with_h0():
     """Seed 004's detached context: the same gradients as a truncate=1 backward of the full sequence
     (when the weights do not change in between)."""
     _, s = data.clean_sine()
-    m = sine.seed004_model(seed=0)
+    m = sine.elman_model(seed=0)
     X, T = s[None, :-1, None], s[None, 1:, None]
     _, dY = squared_error(m.forward(X), T)
     m.backward(dY, truncate=1)
@@ -154,8 +154,8 @@ def test_detach_is_one_step_forward_with_h0():
 
 def test_train_online_full_bptt_beats_detach():
     _, s = data.clean_sine()
-    det = sine.seed004_model(seed=0, n_models=3)
-    full = sine.seed004_model(seed=0, n_models=3)
+    det = sine.elman_model(seed=0, n_models=3)
+    full = sine.elman_model(seed=0, n_models=3)
     l_det = sine.train_online(det, s, epochs=60, truncate="detach")
     l_full = sine.train_online(full, s, epochs=60, truncate=None)
     assert l_det.shape == (60, 3)

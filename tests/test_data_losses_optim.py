@@ -102,7 +102,7 @@ def test_sgd_step_and_per_model_clipping():
     np.testing.assert_allclose(grad_norm(grads, 1), [0.03, 30.0])
     with pytest.raises(ValueError, match="lr must be a positive number"):
         SGD(lr=0)
-    with pytest.raises(ValueError, match="clip must be None or a positive number"):
+    with pytest.raises(ValueError, match="clip must be None, a positive number"):
         SGD(clip=-1)
 
 

@@ -41,3 +41,47 @@ def test_the_check_catches_a_reach_in(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from .data import _rng\nx = model._cache\ny = self._ok\nz = np.__version__\n")
     assert reach_ins(bad) == ["line 1: from .data import _rng", "line 2: model._cache"]
+
+
+def imported_modules(path):
+    """The rnnlib modules a file imports, as dotted names (relative imports resolved)."""
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    names = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = parts[:len(parts) - node.level] if node.level else []
+            names.append(".".join(base + ([node.module] if node.module else [])))
+        elif isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+    return [n for n in names if n.split(".")[0] == "rnnlib"]
+
+
+def chapter(name):
+    """2 for 'rnnlib.course.ch02.bugs', None outside the chapter packages."""
+    parts = name.split(".")
+    is_chapter = len(parts) > 2 and parts[1] == "course" and parts[2][:2] == "ch" and parts[2][2:].isdigit()
+    return int(parts[2][2:]) if is_chapter else None
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_the_core_stands_alone_and_chapters_import_only_earlier_ones(path):
+    me = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    for name in imported_modules(path):
+        if not me.startswith("rnnlib.course"):
+            assert not name.startswith("rnnlib.course"), f"the core module {me} imports {name}"
+        elif chapter(me) is not None and chapter(name) is not None:
+            assert chapter(name) <= chapter(me), f"{me} (chapter {chapter(me)}) imports the later {name}"
+
+
+def test_the_import_check_resolves_names(tmp_path):
+    assert chapter("rnnlib.course.ch04.sweeps") == 4 and chapter("rnnlib.data") is None
+    assert chapter("rnnlib.course.checking") is None
+    bad = tmp_path / "rnnlib" / "course" / "ch02" / "late.py"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("from rnnlib.course.ch03.adder import LECTURE\nfrom . import bugs\n")
+    global PACKAGE
+    saved, PACKAGE = PACKAGE, tmp_path / "rnnlib"
+    try:
+        assert imported_modules(bad) == ["rnnlib.course.ch03.adder", "rnnlib.course.ch02"]
+    finally:
+        PACKAGE = saved

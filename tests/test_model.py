@@ -174,7 +174,7 @@ def test_bad_constructor_arguments(kwargs, words):
     (np.zeros((8, 2)), None, ["(B, T, n_in)", "(8, 2)"]),
     (np.zeros((3, 4, 8, 2)), None, ["(B, T, n_in)", "(3, 4, 8, 2)"]),
     (np.zeros((4, 8, 3)), None, ["n_in=2", "(4, 8, 3)"]),
-    (np.zeros((2, 4, 8, 2)), 3, ["E=3", "(2, 4, 8, 2)"]),
+    (np.zeros((2, 4, 8, 2)), 3, ["M=3", "(2, 4, 8, 2)"]),
     (np.zeros((4, 0, 2)), None, ["at least one"]),
     (np.full((1, 3, 2), np.nan), None, ["NaN"]),
     (np.full((1, 3, 2), np.inf), None, ["inf"]),

@@ -4,7 +4,7 @@ import pytest
 
 from rnnlib import SGD, SimpleRNN, squared_error, train
 from rnnlib.data import adder_batches
-from rnnlib.course.ch03.adder import run_adder, steps_to_solve, summarize
+from rnnlib.course.ch03.adder import RECIPE, steps_to_solve, summarize, train_adders
 from rnnlib.course.plotting import median_band
 
 
@@ -53,16 +53,15 @@ def test_train_rejects_bad_step_counts():
         train(model, squared_error, adder_batches(1), SGD(), 0)
 
 
-def test_run_adder_learns_and_summarises():
+def test_train_adders_learns_and_summarises():
     # A quick recipe (minibatches, cross-entropy, tanh): most seeds solve the adder in 600 steps.
-    model, h = run_adder(seeds=range(4), n_hidden=16, activation="tanh", init="xavier", bias=True,
-                         loss="binary_cross_entropy", batch_size=16, lr=0.3, steps=600, eval_every=50)
+    h = train_adders(RECIPE.but(batch_size=16, lr=0.3, steps=600), range(4), eval_every=50).history
     s = summarize(h)
     assert s["seeds"] == 4 and s["solved"] >= 2 and s["diverged"] == 0
     solved = steps_to_solve(h)
     assert np.all((solved == -1) | ((solved > 0) & (solved <= 600)))
     with pytest.raises(ValueError, match="unknown loss 'hinge'"):
-        run_adder(loss="hinge")
+        RECIPE.but(loss="hinge")
 
 
 def test_median_band_leaves_out_masked_models():
@@ -77,17 +76,17 @@ def test_lecture_output_bug_changes_only_the_output_delta():
     from rnnlib.data import binary_addition
     from rnnlib.course.ch02.bugs import LECTURE_SIGMOID
 
-    X, T = binary_addition(3, 8, 0)
+    X, D = binary_addition(3, 8, 0)
     right = SimpleRNN(2, 4, 1, activation="sigmoid", seed=0)
     buggy = SimpleRNN(2, 4, 1, activation="sigmoid", seed=0)
     buggy.g = LECTURE_SIGMOID
     Y = right.forward(X)
     np.testing.assert_array_equal(buggy.forward(X), Y)  # same forward pass
-    right.backward(squared_error(Y, T)[1])
-    buggy.backward(squared_error(Y, T)[1])
+    right.backward(squared_error(Y, D)[1])
+    buggy.backward(squared_error(Y, D)[1])
     s = sigmoid(Y)
-    expected = ((Y - T) * s * (1 - s))[:, :, 0]  # the lecture's delta_out, batch of 3 -> /3
+    expected = ((Y - D) * s * (1 - s))[:, :, 0]  # the lecture's delta_out, batch of 3 -> /3
     np.testing.assert_allclose(buggy.grads["c"], expected.sum() / 3)
     assert not np.allclose(buggy.grads["W_out"], right.grads["W_out"])
     with pytest.raises(ValueError, match="lecture_output_bug needs"):
-        run_adder(output_activation="identity", lecture_output_bug=True, steps=1)
+        RECIPE.but(output_activation="identity", lecture_output_bug=True)

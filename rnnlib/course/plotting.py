@@ -7,7 +7,7 @@ import numpy as np
 def median_band(values, low=25, high=75):
     """Median and percentile band over models.
 
-    values : (n, E) array or masked array (masked = a diverged model, left out).
+    values : (n, M) array or masked array (masked = a diverged model, left out).
     Returns (median, low, high), each (n,); NaN where no model is left.
     """
     data = np.ma.filled(np.ma.asarray(values, dtype=float), np.nan)
@@ -17,7 +17,7 @@ def median_band(values, low=25, high=75):
 
 
 def plot_band(ax, x, values, label=None, color=None, low=25, high=75):
-    """Draw the median of ``values`` (n, E) over models as a line and the
+    """Draw the median of ``values`` (n, M) over models as a line and the
     ``low``-``high`` percentile band around it; returns the line."""
     med, lo, hi = median_band(values, low, high)
     (line,) = ax.plot(x, med, label=label, color=color)

@@ -1,45 +1,41 @@
 """Notebook 04 explorer: retrain the adder over several seeds for one setting.
 
-``draw_setting`` trains one setting (init scheme and scale, hidden activation,
-learning rate, hidden size) on several seeds at once with
-``rnnlib.course.ch04.sweeps.run_settings``, draws the median training loss and test
-accuracy with quartile bands, and returns the table row.
+``draw_setting`` trains one variant of the lecture's setup (init scheme and scale,
+hidden activation, learning rate, hidden size, steps) on several seeds at once with
+``train_adders``, draws the median training loss and test accuracy with quartile
+bands, and returns the table row.
 ``setting_widget`` puts sliders on it; ``draw_heatmap`` draws a grid of
 solve rates (the learning-rate x init-scale map).
 """
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rnnlib.course.ch03.adder import adder_test_set, summarize
-from rnnlib.course.ch04.sweeps import run_settings, setting, table
+from rnnlib.course.ch03.adder import LECTURE, summarize, train_adders
+from rnnlib.course.ch04.sweeps import table
 from rnnlib.course.plotting import plot_band, smooth
+from rnnlib.data import adder_test_set
 from rnnlib.init import INITS
 
 HIDDEN_SIZES = (4, 8, 16, 32, 64, 160)
 STEPS = (500, 1000, 1500, 3000, 5000, 10_000)
-DEFAULT = dict(init="normal", init_std=1.0, activation="sigmoid", lr=1.0, n_hidden=16, steps=1500)
+START = LECTURE.but(lr=1.0, steps=1000)   # where the sliders start: the lecture's setup at lr 1, 1,000 steps
 EXPLORER_TEST_SET = dict(n=128, seed=12345)
 
 
-def draw_setting(init="normal", init_std=1.0, activation="sigmoid", lr=1.0, n_hidden=16,
-                 steps=1500, seeds=range(8), batch_size=1, progress=None, axes=None):
-    """Train ``setting(...)`` on every seed (fresh sums every step, as in seed 001), draw it.
+def draw_setting(setup=START, seeds=range(8), progress=None, axes=None):
+    """Train an AdderSetup on every seed (fresh sums every step, as in the lecture notes), draw it.
 
     Returns (figure, summary dict from ``summarize``, table text). Accuracy is the share of
     exact sums on 128 fixed test sums, measured 20 times per run.
     """
-    s = setting(activation=activation, init=init, init_std=float(init_std), lr=float(lr))
-    seeds = list(seeds)
-    sweep = run_settings([s], seeds=seeds, n_hidden=int(n_hidden), steps=int(steps),
-                         batch_size=batch_size, eval_every=max(int(steps) // 20, 1),
-                         test_set=adder_test_set(**EXPLORER_TEST_SET), diagnostics=False,
-                         progress=progress)
-    hist = sweep.parts[0]
+    s, seeds = setup, list(seeds)
+    hist = train_adders(s, seeds, eval_every=max(s.steps // 20, 1),
+                        test_set=adder_test_set(**EXPLORER_TEST_SET), progress=progress).history
     summary = summarize(hist)
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
     fig = axes[0].figure
-    window = max(int(steps) // 50, 1)
+    window = max(s.steps // 50, 1)
     x = np.arange(window, hist.steps + 1)
     plot_band(axes[0], x, smooth(hist.loss, window))
     axes[0].set_xlabel("training step")
@@ -49,28 +45,28 @@ def draw_setting(init="normal", init_std=1.0, activation="sigmoid", lr=1.0, n_hi
     axes[1].set_xlabel("training step")
     axes[1].set_ylabel("exact sums on 128 test pairs")
     axes[1].set_ylim(-0.03, 1.03)
-    fig.suptitle(f"{s['label']}, hidden {n_hidden}: median of seeds {seeds[0]}-{seeds[-1]} (band: quartiles); "
+    fig.suptitle(f"{s.label}, hidden {s.n_hidden}: median of seeds {seeds[0]}-{seeds[-1]} (band: quartiles); "
                  f"solved {summary['solved']}/{summary['seeds']}", fontsize=10)
     fig.tight_layout()
-    text = table([(f"{s['label']}, H {n_hidden}", summary)])
+    text = table([(f"{s.label}, H {s.n_hidden}", summary)])
     return fig, summary, text
 
 
 def setting_widget(seeds=range(8)):
     """Sliders for init scheme and scale, activation, learning rate, hidden size and steps;
-    every change retrains all seeds (with a progress bar) and redraws. Starts at ``DEFAULT``."""
+    every change retrains all seeds (with a progress bar) and redraws. Starts at ``START``."""
     import ipywidgets as widgets
     from rnnlib.course.progress import progress_bar
 
-    init = widgets.Dropdown(options=INITS, value=DEFAULT["init"], description="init")
-    scale = widgets.FloatLogSlider(value=DEFAULT["init_std"], base=10, min=-2, max=1, step=0.25,
+    init = widgets.Dropdown(options=INITS, value=START.init, description="init")
+    scale = widgets.FloatLogSlider(value=START.init_std, base=10, min=-2, max=1, step=0.25,
                                    description="init std/gain", continuous_update=False)
-    activation = widgets.ToggleButtons(options=("sigmoid", "tanh", "relu"), value=DEFAULT["activation"], description="f")
-    lr = widgets.FloatLogSlider(value=DEFAULT["lr"], base=10, min=-3, max=0.5, step=0.25,
+    activation = widgets.ToggleButtons(options=("sigmoid", "tanh", "relu"), value=START.activation, description="f")
+    lr = widgets.FloatLogSlider(value=START.lr, base=10, min=-3, max=0.5, step=0.25,
                                 description="lr", continuous_update=False)
-    hidden = widgets.SelectionSlider(options=HIDDEN_SIZES, value=DEFAULT["n_hidden"], description="hidden",
+    hidden = widgets.SelectionSlider(options=HIDDEN_SIZES, value=START.n_hidden, description="hidden",
                                      continuous_update=False)
-    steps = widgets.SelectionSlider(options=STEPS, value=DEFAULT["steps"], description="steps", continuous_update=False)
+    steps = widgets.SelectionSlider(options=STEPS, value=START.steps, description="steps", continuous_update=False)
 
     # One progress bar for the explorer's lifetime, outside the redrawn area: a bar displayed
     # inside the output area and closed at once leaves a dead view ("Error displaying widget").
@@ -80,7 +76,8 @@ def setting_widget(seeds=range(8)):
         bar.value = 0
         # Log sliders give values like 1.77828: train (and label) the 3-digit value shown.
         init_std, lr = float(f"{init_std:.3g}"), float(f"{lr:.3g}")
-        _, _, text = draw_setting(init, init_std, activation, lr, n_hidden, steps, seeds, progress=callback)
+        setup = LECTURE.but(init=init, init_std=init_std, activation=activation, lr=lr, n_hidden=n_hidden, steps=steps)
+        _, _, text = draw_setting(setup, seeds, progress=callback)
         bar.value = bar.max
         plt.show()
         print(text)

@@ -57,7 +57,7 @@ def check_blind_step(k):
 
 
 def check_detach(answer):
-    """Exercise 5. Which parameter's gradient is unchanged by seed 004's detach (truncate=1) vs. full BPTT? One of W_in, W, W_out."""
+    """Exercise 5. Which parameter's gradient is unchanged by the PyTorch Elman tutorial's detach (truncate=1) vs. full BPTT? One of W_in, W, W_out."""
     if (m := missing(answer)) is not None:
         return m
     return verdict(answer == "W_out", "dE/dW_out = sum_t z^t delta_out^t needs no error flowing back in time; "

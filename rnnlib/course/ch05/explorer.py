@@ -1,6 +1,6 @@
 """Notebook 05 explorer: window length, hidden size, noise level and BPTT truncation.
 
-``draw_sine`` trains a few seed-002-style models (Keras' defaults: SGD, batch 8,
+``draw_sine`` trains a few models in the Keras overview's style (Keras' defaults: SGD, batch 8,
 last 10 % of the windows for validation) on one setting and draws their loss
 curves next to one model's one-step-ahead and free-running predictions.
 ``sine_widget`` puts sliders on it.
@@ -19,9 +19,9 @@ def run_sine(window=10, hidden=20, noise=0.1, truncate=None, epochs=40, n_models
     """Train ``n_models`` models (seeds seed..seed+n_models-1; model e gets its own noise,
     drawn from default_rng(seed)) and return a dict with the data, the fit and the predictions."""
     x, s = data.noisy_sine(noise=noise, rng=seed, n_models=n_models)
-    X, T = data.windows(s, window)
-    model = sine.seed002_model(hidden, seed=seed, n_models=n_models)
-    fit = sine.fit_windows(model, X, T, epochs=epochs, rng=seed, truncate=truncate, progress=progress)
+    X, D = data.windows(s, window)
+    model = sine.keras_model(hidden, seed=seed, n_models=n_models)
+    fit = sine.fit_windows(model, X, D, epochs=epochs, rng=seed, truncate=truncate, progress=progress)
     one_step = sine.predict_next(model, X[0])[0]              # model 0 on its own series
     free = sine.free_run(model, s[0, :window], len(x) - window)[0]
     return {"x": x, "s": s[0], "fit": fit, "one_step": one_step, "free": free, "window": window}
