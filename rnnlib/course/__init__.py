@@ -4,6 +4,7 @@ Listing this package is the reading list after the core (``rnnlib``'s
 activations, init, rnn, losses, optim, train, gradcheck, data):
 
     plotting, progress   figures and progress bars shared by every notebook
+    stats                95 % intervals of success rates, medians that count failures, exact tests
     checking             how the exercise self-checks report (verdict, hints)
     ch01  explorer, exercises                  01 what an RNN computes
     ch02  bugs, gradflow, explorer, exercises  02 backpropagation through time
