@@ -44,7 +44,7 @@ def rate_interval(k, n, level=0.95):
 
 
 def rate_text(k, n, level=0.95):
-    """'9/10 (95 % CI 0.56-1.00)'."""
+    """'9/10 (95 % CI 0.55-1.00)'."""
     low, high = rate_interval(k, n, level)
     return f"{int(k)}/{int(n)} ({level * 100:.0f} % CI {low:.2f}-{high:.2f})"
 
