@@ -57,4 +57,42 @@ def binary_cross_entropy(Y, D):
     return per_sequence_mean(loss), dY
 
 
-LOSSES = {"squared_error": squared_error, "binary_cross_entropy": binary_cross_entropy}
+def cross_entropy(Y, D):
+    """E = -sum_t sum_k d_k log y_k per sequence, averaged over the batch: for a softmax output
+    (``output_activation="softmax"``) and one-hot targets D (or any distribution over the
+    n_out classes) of Y's shape.
+
+    With the softmax, dE/dv = y - d (over the batch): the gradient of the logits is the
+    output's error, as for a sigmoid with binary cross-entropy. Y is floored at EPS inside
+    the log and the division, so the loss is finite for any logits; a true class whose
+    probability is below EPS (logits 27 nats apart) gets a gradient scaled down by y / EPS.
+    Returns (loss, dY) as ``squared_error`` does.
+    """
+    Y, D = _check(Y, D)
+    if np.any(D < 0):
+        raise ValueError("cross_entropy needs targets D >= 0 (one-hot class vectors)")
+    P = np.maximum(Y, EPS)
+    return per_sequence_mean(-D * np.log(P)), -D / P / Y.shape[-3]
+
+
+def last_step(loss):
+    """Many-to-one: ``loss`` on the output of the last step only (a classifier reading z^T).
+
+    The returned function takes Y (M?, B, T, n_out) and targets D (M?, B, n_out), one per
+    sequence, and returns (loss, dY) with dY zero at every step but the last.
+    """
+    def on_last_step(Y, D):
+        Y, D = np.asarray(Y, dtype=float), np.asarray(D, dtype=float)
+        if Y.ndim < 3 or D.shape[-2:] != Y.shape[-3:-2] + Y.shape[-1:]:
+            raise ValueError(f"last_step targets must have shape (M?, B, n_out) = {Y.shape[:-2] + Y.shape[-1:]} "
+                             f"for Y of shape {Y.shape}, got {D.shape}")
+        value, d_last = loss(Y[..., -1:, :], D[..., None, :])
+        dY = np.zeros_like(Y)
+        dY[..., -1:, :] = d_last
+        return value, dY
+
+    on_last_step.__name__ = f"last_step({loss.__name__})"
+    return on_last_step
+
+
+LOSSES = {"squared_error": squared_error, "binary_cross_entropy": binary_cross_entropy, "cross_entropy": cross_entropy}

@@ -55,7 +55,7 @@ class SimpleRNN:
     ----------
     n_in, n_hidden, n_out : sizes of x^t, z^t and y^t.
     activation : hidden f, "sigmoid" | "tanh" | "relu".
-    output_activation : output g, "sigmoid" | "identity".
+    output_activation : output g, "sigmoid" | "identity" | "softmax" (over the n_out outputs of a step).
     init, init_std : weight initialiser and its std or gain (see ``rnnlib.init``).
     seed : int. Model e of an ensemble is drawn with seed ``seed + e``, so it
         equals ``SimpleRNN(..., seed=seed + e)``; a list of M ints picks them.
@@ -192,7 +192,7 @@ class SimpleRNN:
         W_in, W, _, W_out, _ = (self.params[k] for k in PARAM_NAMES)
         T = U.shape[-3]
 
-        delta_out = time_major(dY) * self.g.grad(V, Y)        # delta_out^t = dE/dv^t = dE/dy^t g'(v^t)
+        delta_out = self.g.vjp(V, Y, time_major(dY))        # delta_out^t = dE/dv^t (= dE/dy^t g'(v^t) for elementwise g)
         from_out = delta_out @ transpose(W_out)[..., None, :, :]   # delta_out^t W_out^T: the error reaching z^t from y^t
         fprime = self.f.grad(U, Z[..., 1:, :, :])             # f'(u^t)
         if truncate is None:
