@@ -51,16 +51,19 @@ def correct_backward(model, dY):
 
 
 def backward_swapped(model, dY):
-    """BUG (seed 000): the input and recurrent paths swapped.
+    """BUG (the generated-cell blog post): the input and recurrent paths swapped.
 
-    The seed's cell returns ``dx = Wh^T da`` and ``dh_prev = Wx^T da``: the
+    The post's cell returns ``dx = Wh^T da`` and ``dh_prev = Wx^T da``: the
     error sent back to the previous hidden state goes through the input
-    weights. Here: delta^t W_in^T where delta^t W^T belongs. The shapes only
-    fit when n_in == n_hidden (the seed sets input_size = hidden_size), which
-    is why the mistake went unnoticed.
+    weights. Here: delta^t W_in^T where delta^t W^T belongs. In the post the
+    shapes do not even fit: it builds ``SimpleRNNCell(seq_length, hidden_size)``
+    = (5, 10), so ``dx`` comes out (10, 1) for an x of (5, 1) and ``dh_prev``
+    (5, 1) for an h of (10, 1). Nothing crashed because both results are
+    thrown away. This function uses the swapped path for real, which needs
+    n_in == n_hidden.
     """
     if model.n_in != model.n_hidden:
-        raise ValueError(f"this bug only runs when n_in == n_hidden (as in seed 000), "
+        raise ValueError(f"this bug only runs when n_in == n_hidden (delta W_in^T must be (B, H)), "
                          f"got n_in={model.n_in}, n_hidden={model.n_hidden}")
     p, g = model.params, model.grads
     X, Z0, fprime, delta_out = saved_forward(model)
@@ -79,9 +82,9 @@ def backward_swapped(model, dY):
 
 
 def backward_last_step_only(model, dY):
-    """BUG (seed 000): backpropagation at the last step only, not through time.
+    """BUG (the generated-cell blog post): backpropagation at the last step only, not through time.
 
-    The seed's cell keeps only the last step's input and previous state and
+    The post's cell keeps only the last step's input and previous state and
     computes its gradients from them alone: delta^T = delta_out^T W_out^T * f'(u^T),
     and dE/dW_in = [x^T]^T delta^T, dE/dW = [z^{T-1}]^T delta^T, dE/db = delta^T.
     Nothing flows back to the earlier steps, even when the loss is only at the last step.
@@ -98,7 +101,7 @@ def backward_last_step_only(model, dY):
 
 
 def backward_wrong_state(model, dY):
-    """BUG (an exercise, no seed): dE/dW uses z^t where z^{t-1} belongs.
+    """BUG (an exercise of notebook 02, from no source): dE/dW uses z^t where z^{t-1} belongs.
 
     An off-by-one in time: u^t = ... + z^{t-1} W, so dE/dW = sum_t [z^{t-1}]^T delta^t.
     """
@@ -133,9 +136,9 @@ def attach_backward(model, backward):
 
 
 def carry_hidden_state(model):
-    """BUG (seed 000): the hidden state is never reset between sequences.
+    """BUG (the generated-cell blog post): the hidden state is never reset between sequences.
 
-    The seed's training loop starts every epoch from the h_t the previous
+    The post's training loop starts every epoch from the h_t the previous
     epoch ended with. Here ``model.forward(X)`` starts each call from the
     last hidden state of the previous call instead of z^0 = 0, so the same X
     gives a different output every time. Returns the model.
@@ -154,10 +157,11 @@ def carry_hidden_state(model):
 
 
 # ----------------------------------------- the lecture code's output-derivative bug
-# The output-derivative bug of the lecture code behind seed 001, for study.
+# The output-derivative bug of the E-qualification course's adder code, for study.
 #
-# The E-qualification exercise computes the output delta as
-# ``(y - t) * d_sigmoid(y)``: it applies the sigmoid's derivative,
+# That code (not quoted in the E-qualification lecture notes; public copies
+# of its simple-RNN exercise have it) computes the output delta as
+# ``delta_out[:,t] = functions.d_mean_squared_error(dd, y[:,t]) * functions.d_sigmoid(y[:,t])``: it applies the sigmoid's derivative,
 # ``sigmoid(a) (1 - sigmoid(a))``, to y, which is already the sigmoid output.
 # The true factor is ``sigmoid'(v) = y (1 - y)``. The buggy factor lies between
 # 0.20 and 0.25 for every y in [0, 1], so it never vanishes when the output

@@ -87,3 +87,39 @@ def check_mystery_bug(parameter):
         return m
     return verdict(parameter == "W", "attach it to a model with rnnlib.course.ch02.bugs.attach_backward and run "
                                      "check_gradients: which relative error is large? (answer with the name, e.g. 'b')")
+
+
+def truncation_k_answer(radius=0.75, threshold=1e-2):
+    """The answer of exercise 7: the smallest truncation length k of the per-output scheme
+    whose bias is below ``threshold``, in the setting of notebook 02, section 5 (tanh,
+    H = 16, Xavier init seed 0, W rescaled to ``radius``, 8 random sequences of T = 30
+    steps and random targets, data seed 0)."""
+    from rnnlib import SimpleRNN, squared_error
+    from rnnlib.course.ch02.gradflow import truncation_bias
+    from rnnlib.init import set_spectral_radius
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((8, 30, 3))
+    D = rng.uniform(0.1, 0.9, (8, 30, 2))
+    model = SimpleRNN(3, 16, 2, activation="tanh", init="xavier", seed=0)
+    set_spectral_radius(model, radius)
+    _, dY = squared_error(model.forward(X), D)
+    ks = np.arange(1, 31)
+    bias = truncation_bias(model, X, dY, ks)
+    return int(ks[np.argmax(bias < threshold)])
+
+
+def check_truncation_k(k):
+    """Exercise 7. The smallest k with per-output truncation bias below 1 % at spectral radius 0.75."""
+    if (m := missing(k)) is not None:
+        return m
+    want = truncation_k_answer()
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        return verdict(False, "answer with one whole number k")
+    hint = ("build the model of section 5 with set_spectral_radius(m, 0.75), compute "
+            "truncation_bias(m, X_tr, dY, range(1, 31)) and take the first k whose bias is below 0.01")
+    if k > want:
+        hint = "a smaller k already reaches 1 %: " + hint
+    elif k < want:
+        hint = "at that k the bias is still above 1 %: " + hint
+    return verdict(k == want, hint)

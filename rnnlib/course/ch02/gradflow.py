@@ -20,6 +20,7 @@ import numpy as np
 from rnnlib.gradcheck import relative_error
 from rnnlib.init import largest_singular_value, set_spectral_radius, spectral_radius
 from rnnlib.rnn import SimpleRNN
+from rnnlib.train import train_stream
 
 # The largest value of |f'(u)| over all u: the gamma of the bound.
 GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0}
@@ -63,28 +64,50 @@ def rate_per_step(norms):
 
 
 def gradient_flow(activation="tanh", radius=1.0, T=50, n_hidden=32, n_in=4, input_scale=1.0,
-                  n_models=8, seed=0):
+                  n_models=8, seed=0, centre=False):
     """The vanishing/exploding experiment: error injected at z^T only, measured back to z^0.
 
     Builds ``n_models`` tanh or sigmoid RNNs (Xavier init, seeds seed..seed+E-1),
     rescales each W to spectral radius ``radius``, feeds each a random input
     sequence x^t ~ N(0, input_scale^2) (one sequence per model, drawn with
     seed ``seed + 1000``) and a random unit error at z^T.
+    centre : if True, set b = -1/2 (column sums of W), so that u^t has mean
+        about 0 when the states sit near 1/2 (the sigmoid's midpoint): the
+        control for the sigmoid's saturation.
     Returns a dict: k (T+1,), norms (E, T+1), bound (E, T+1), radius (E,),
-    sigma (E,) = sigma_max(W), gamma, rate (E,) = rate_per_step(norms).
+    sigma (E,) = sigma_max(W), gamma, rate (E,) = rate_per_step(norms),
+    mean_fprime (E,) = the mean of f'(u^t) over steps and units,
+    mean_abs_u (E,) = the mean of |u^t|, mean_z (E,) = the mean of z^t,
+    fprime_t (E, T) = the mean of f'(u^t) over units, for t = 1..T.
     """
     model = SimpleRNN(n_in, n_hidden, 1, activation=activation, init="xavier",
                       seed=seed, n_models=n_models)
     set_spectral_radius(model, radius)
+    if centre:
+        model.params["b"][...] = -0.5 * model.params["W"].sum(axis=-2)
     rng = np.random.default_rng(seed + 1000)
     X = input_scale * rng.standard_normal((n_models, 1, T, n_in))
     error = rng.standard_normal((n_models, 1, n_hidden))
     error /= np.linalg.norm(error, axis=-1, keepdims=True)
     norms = hidden_gradient_norms(model, X, error)[:, 0, :]
     W = model.params["W"]
+    seen = model.last_forward()
+    fprime = model.f.grad(seen.U, seen.Z[..., 1:, :])
     return {"k": np.arange(T + 1), "norms": norms, "bound": pascanu_bound(W, activation, T),
             "radius": spectral_radius(W), "sigma": largest_singular_value(W),
-            "gamma": GAMMA[activation], "rate": rate_per_step(norms)}
+            "gamma": GAMMA[activation], "rate": rate_per_step(norms),
+            "mean_fprime": fprime.mean(axis=(1, 2, 3)), "mean_abs_u": np.abs(seen.U).mean(axis=(1, 2, 3)),
+            "mean_z": seen.Z[..., 1:, :].mean(axis=(1, 2, 3)), "fprime_t": fprime.mean(axis=(1, 3))}
+
+
+def rate_between(norms, k0, k1):
+    """Geometric-mean factor per step back between k0 and k1 > k0:
+    (||dE/dz^{T-k1}|| / ||dE/dz^{T-k0}||)^(1/(k1-k0)), from hidden_gradient_norms' (..., T+1) array.
+    One number per stretch of the curve: an endpoint mean over all T steps hides a curve
+    that falls and then rises."""
+    if not 0 <= k0 < k1 < norms.shape[-1]:
+        raise ValueError(f"need 0 <= k0 < k1 <= T={norms.shape[-1] - 1}, got k0={k0}, k1={k1}")
+    return (norms[..., k1] / norms[..., k0]) ** (1.0 / (k1 - k0))
 
 
 def truncation_bias(model, X, dY, ks, names=("W_in", "W", "b")):
@@ -103,3 +126,48 @@ def truncation_bias(model, X, dY, ks, names=("W_in", "W", "b")):
         model.backward(dY, truncate=int(k))
         errors.append(relative_error(np.concatenate([model.grads[n].ravel() for n in names]), full))
     return np.array(errors)
+
+
+class _Keep:
+    """An optimizer that changes nothing and adds up the gradients it is given."""
+
+    def __init__(self):
+        self.total = None
+
+    def step(self, params, grads):
+        if self.total is None:
+            self.total = {k: np.zeros_like(g) for k, g in grads.items()}
+        for k, g in grads.items():
+            self.total[k] += g
+
+
+def windowed_gradient(model, X, D, loss, window):
+    """The gradient that windowed truncated BPTT (``rnnlib.train.train_stream``) computes
+    over one pass of the stream X, D, summed over the windows, without updating:
+    {name: array}. With window = T_total it is the full BPTT gradient."""
+    keep = _Keep()
+    train_stream(model, loss, X, D, window, keep)
+    return keep.total
+
+
+def windowed_bias(model, X, D, loss, ks, names=("W_in", "W", "b")):
+    """``truncation_bias`` for the windowed scheme: for every window length k in ``ks``,
+    the relative error of the summed window gradients of ``names`` against full BPTT on
+    the whole stream. Returns an array (len(ks),)."""
+    model.backward(loss(model.forward(X), D)[1])
+    full = np.concatenate([model.grads[n].ravel() for n in names])
+    errors = []
+    for k in ks:
+        g = windowed_gradient(model, X, D, loss, int(k))
+        errors.append(relative_error(np.concatenate([g[n].ravel() for n in names]), full))
+    return np.array(errors)
+
+
+def wilson_interval(successes, n, z=1.96):
+    """The 95 % Wilson score interval (low, high) for a rate of ``successes`` out of ``n``."""
+    if n < 1 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n and n >= 1, got {successes} of {n}")
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
