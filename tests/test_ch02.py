@@ -176,3 +176,113 @@ def test_exercise_checks(capsys):
     assert not ex.check_mystery_bug("b")
     out = capsys.readouterr().out
     assert "Correct." in out and "Not yet:" in out
+
+
+# ------------------------------------------- the two truncations, issue 15
+def stream_problem(seed=0, T=12):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((3, T, 2))
+    D = rng.uniform(0.1, 0.9, (3, T, 2))
+    model = SimpleRNN(2, 5, 2, activation="tanh", init="xavier", seed=seed + 1)
+    model.params["b"][...] = 0.1
+    return model, X, D
+
+
+def test_windowed_gradient_of_one_window_is_full_bptt():
+    model, X, D = stream_problem()
+    g = gradflow.windowed_gradient(model, X, D, squared_error, X.shape[1])
+    model.backward(squared_error(model.forward(X), D)[1])
+    for k in g:
+        np.testing.assert_allclose(g[k], model.grads[k], rtol=0, atol=1e-14)
+
+
+def test_windowed_gradient_is_the_sum_of_the_window_gradients():
+    model, X, D = stream_problem()
+    g = gradflow.windowed_gradient(model, X, D, squared_error, 5)      # windows 0-4, 5-9, 10-11
+    h0 = np.zeros((3, 5))
+    total = {k: np.zeros_like(p) for k, p in model.params.items()}
+    for s in (0, 5, 10):
+        model.backward(squared_error(model.forward(X[:, s:s + 5], h0=h0), D[:, s:s + 5])[1])
+        for k in total:
+            total[k] += model.grads[k]
+        h0 = model.hidden[:, -1]
+    for k in g:
+        np.testing.assert_allclose(g[k], total[k], rtol=0, atol=1e-14)
+
+
+def test_windowed_bias_zero_at_full_length_and_at_least_the_per_output_bias():
+    model, X, D = stream_problem(T=10)
+    ks = np.arange(1, 11)
+    win = gradflow.windowed_bias(model, X, D, squared_error, ks)
+    _, dY = squared_error(model.forward(X), D)
+    per = gradflow.truncation_bias(model, X, dY, ks)
+    assert win[-1] == 0.0 and per[-1] < 1e-12
+    assert abs(win[0] - per[0]) < 1e-12                    # windows of 1 = truncate=1
+    assert np.all(win >= per - 1e-12) and win[4] > 0
+
+
+def test_rate_between_and_its_errors():
+    norms = np.array([1.0, 0.5, 0.25, 1.0])
+    assert gradflow.rate_between(norms, 0, 2) == pytest.approx(0.5)
+    assert gradflow.rate_between(norms, 2, 3) == pytest.approx(4.0)
+    with pytest.raises(ValueError, match="k0 < k1"):
+        gradflow.rate_between(norms, 2, 2)
+    with pytest.raises(ValueError, match="k0 < k1"):
+        gradflow.rate_between(norms, 0, 4)
+
+
+def test_gradient_flow_reports_saturation_and_centres():
+    plain = gradflow.gradient_flow("sigmoid", 8.0, T=20, input_scale=0.1, n_models=3)
+    centred = gradflow.gradient_flow("sigmoid", 8.0, T=20, input_scale=0.1, n_models=3, centre=True)
+    assert plain["fprime_t"].shape == (3, 20) and plain["mean_fprime"].shape == (3,)
+    assert np.all(plain["mean_fprime"] <= 0.25) and np.all(plain["mean_z"] > 0) and np.all(plain["mean_z"] < 1)
+    assert np.median(centred["mean_abs_u"]) < np.median(plain["mean_abs_u"])
+
+
+def test_wilson_interval():
+    low, high = gradflow.wilson_interval(7, 10)
+    assert 0.39 < low < 0.40 and 0.89 < high < 0.90
+    assert gradflow.wilson_interval(0, 10)[0] == 0.0 and gradflow.wilson_interval(10, 10)[1] == 1.0
+    with pytest.raises(ValueError):
+        gradflow.wilson_interval(11, 10)
+
+
+def test_truncation_figures_and_the_bad_scheme():
+    assert explorer.draw_truncation(6, 2, scheme="windows").axes[0].get_title().startswith("windows of 2")
+    with pytest.raises(ValueError, match="scheme"):
+        explorer.draw_truncation(6, 2, scheme="other")
+    ks = np.arange(1, 6)
+    fig = explorer.draw_truncation_bias(ks, {0.5: np.array([0.1, 0.01, 1e-3, 1e-14, 0.0])},
+                                        {0.5: np.array([0.1, 0.05, 0.04, 0.03, 0.0])}, T=5)
+    assert fig.axes[0].get_yscale() == "log" and fig.axes[0].get_legend() is not None
+    plt.close("all")
+
+
+def test_flow_and_clipping_figures_draw():
+    flows = {(a, r): gradflow.gradient_flow(a, r, T=10, input_scale=0.1, n_models=2)
+             for a, r in (("tanh", 0.5), ("tanh", 3.0), ("sigmoid", 1.0))}
+    fig = explorer.draw_flows(flows, T=10)
+    assert len(fig.axes) == 2 and all(ax.get_yscale() == "log" for ax in fig.axes)
+    assert explorer.radius_colour(0.5) == explorer.radius_colour(0.50) != explorer.radius_colour(1.0)
+    from rnnlib import SGD, train
+    from rnnlib.data import adder_batches
+    m = SimpleRNN(2, 4, 1, output_activation="identity", seed=[0, 1], n_models=2)
+    h = train(m, squared_error, adder_batches(2, 4, 0, 2), SGD(0.1), 30)
+    fig = explorer.draw_clipping_runs({"clip = 1, lr 0.1": h}, window=5)
+    assert fig.axes[0].get_xlabel() == "training step"
+    plt.close("all")
+
+
+def test_exercise_7_check(capsys):
+    assert ex.truncation_k_answer() == 4
+    assert ex.check_truncation_k(4)
+    assert not ex.check_truncation_k(3) and not ex.check_truncation_k(5)
+    assert not ex.check_truncation_k(None) and not ex.check_truncation_k(4.5)
+    out = capsys.readouterr().out
+    assert "still above 1 %" in out and "smaller k" in out
+
+
+def test_swapped_bug_says_why_it_needs_square_sizes():
+    model, X, T = problem(n_in=3, H=4)
+    with pytest.raises(ValueError, match="n_in == n_hidden"):
+        bugs.attach_backward(model, bugs.backward_swapped).backward(np.zeros((3, 5, 2)))

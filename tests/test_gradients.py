@@ -145,3 +145,25 @@ def test_format_errors_hides_rounding_noise_and_keeps_real_errors():
     assert line == "W_in: < 1e-08  W: < 1e-08  b: < 1e-03  W_out: 0.34  c: 1.0"
     # the same text for any noise level below the threshold
     assert format_errors({"W": 1.6e-10}) == format_errors({"W": 9.9e-9})
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_dX_and_dh0_with_a_random_upstream_gradient(activation):
+    """E = sum(G * Y) with a random G: every output gets its own error; z^0 is not zero."""
+    X, _ = small_problem()
+    model = SimpleRNN(3, 4, 2, activation=activation, init_std=0.5, seed=4)
+    randomise_biases(model)
+    rng = np.random.default_rng(8)
+    G = rng.standard_normal((3, 5, 2))
+    h0 = 0.3 * rng.standard_normal((3, 4))
+    model.forward(X, h0)
+    assert np.min(np.abs(model.last_forward().U)) > 1e-3    # no ReLU input within h of its kink
+
+    def loss():
+        return np.sum(G * model.forward(X, h0))
+
+    model.forward(X, h0)
+    dX = model.backward(G)
+    dh0 = model.dh0.copy()
+    assert relative_error(dX, numerical_gradient(loss, X)) < TOL
+    assert relative_error(dh0, numerical_gradient(loss, h0)) < TOL
