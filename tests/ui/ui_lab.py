@@ -53,6 +53,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 RUN_ALL_TIMEOUT = float(os.environ.get("UI_TIMEOUT", "1800"))
 CALLBACK_TIMEOUT = 600.0   # one slider move may retrain; the machine is slow and shared
+SLIDER_TARGET = 1.5        # seconds from slider to figure the course aims at (reported, not asserted)
 STARTUP_TIMEOUT = 180.0    # JupyterLab start, page load, kernel start
 NOTEBOOKS = sorted(Path(p).resolve() for p in glob.glob(os.environ.get("UI_NOTEBOOKS", str(ROOT / "notebooks" / "*.ipynb"))))
 
@@ -568,5 +569,6 @@ def move_slider(nb, index):
         return (f"{nb.where(index)}: slider {label!r} {before_value} -> {after_value} did not change the figure; "
                 f"screenshot {rel(shot)}", seconds)
     note(f"{nb.rel} cell {index}: slider {label!r} {before_value} -> {after_value}, new figure after {seconds:.1f} s"
-         + (" (slow for a learner: the course aims at about 1 s)" if seconds > 5 else ""))
+         + (f" (over the course's {SLIDER_TARGET:g} s from slider to figure; timed, not asserted: the machine may be busy)"
+            if seconds > SLIDER_TARGET else ""))
     return None, seconds
