@@ -206,15 +206,15 @@ def check_memory(formula, corrected, measured):
     if abs(formula - (want_formula - 1)) <= 0.1:
         return verdict(False, "(a) ln 0.01 / ln rho counts the steps after t = 1; the time step is 1 + that")
     if abs(formula - want_formula) > 0.1:
-        return verdict(False, "(a) solve trace^1 rho^(t - 1) = 0.01 trace^1 for t: t = 1 + ln 0.01 / ln rho")
+        return verdict(False, "(a) solve trace(1) rho^(t - 1) = 0.01 trace(1) for t: t = 1 + ln 0.01 / ln rho")
     if measured == want_measured - 1:
         return verdict(False, "(c) is one too small: steps are counted from t = 1, array indices from 0")
     if measured != want_measured:
         return verdict(False, "(c) the first t with trace[t - 1] < 0.01 * trace[0], for "
                               "hidden_trajectories(0.8, 'tanh', 'impulse', T=100)['trace']")
     if abs(corrected - want_corrected) > 0.1:
-        return verdict(False, "(b) after the transient the trace is close to trace^20 * rho^(t - 20): solve "
-                              "trace^20 * rho^(k - 20) = 0.01 * trace^1 for k (trace^20 is trace[19])")
+        return verdict(False, "(b) after the transient the trace is close to trace(20) * rho^(t - 20): solve "
+                              "trace(20) * rho^(k - 20) = 0.01 * trace(1) for k (trace(20) is trace[19])")
     return verdict(True, "")
 
 
@@ -242,7 +242,7 @@ def solution_6():
     from rnnlib.course.ch01.explorer import hidden_trajectories, memory_steps
     rho = 0.8
     trace = hidden_trajectories(rho, "tanh", "impulse", T=100, seed=0)["trace"]
-    formula = 1 + np.log(0.01) / np.log(rho)         # if the trace were trace^1 rho^(t - 1)
+    formula = 1 + np.log(0.01) / np.log(rho)         # if the trace were trace(1) rho^(t - 1)
     corrected = 20 + np.log(0.01 * trace[0] / trace[19]) / np.log(rho)
     return formula, corrected, memory_steps(trace)
 

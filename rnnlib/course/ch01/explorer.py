@@ -81,11 +81,11 @@ def memory_steps(trace, level=LEVEL):
 
 def memory_table(radii, T=200, t0=20, seed=0):
     """For each radius (tanh, impulse, H = 8, ``seed``): a dict with
-        radius, factor : the trace's factor per step, (trace^{2 t0} / trace^{t0})^(1 / t0)
+        radius, factor : the trace's factor per step, (trace(2 t0) / trace(t0))^(1 / t0)
         steps          : memory_steps(trace), None if never within T
-        formula        : 1 + ln(0.01) / ln(radius), the time step t at which trace^1 * radius^(t-1)
-                         would reach 1 % of trace^1
-        corrected      : t0 + ln(0.01 trace^1 / trace^{t0}) / ln(radius), the same straight
+        formula        : 1 + ln(0.01) / ln(radius), the time step t at which trace(1) * radius^(t-1)
+                         would reach 1 % of trace(1)
+        corrected      : t0 + ln(0.01 trace(1) / trace(t0)) / ln(radius), the same straight
                          line drawn through the trace at t0, after the early transient
     (formula and corrected are None for radius >= 1)."""
     rows = []
@@ -102,7 +102,7 @@ def memory_table(radii, T=200, t0=20, seed=0):
 
 def draw_memory(radii=(0.5, 0.7, 0.9, 0.95, 1.5), T=80, t0=20, seed=0):
     """The impulse trace for each radius (tanh, H = 8) on a log axis, the straight line
-    trace^{t0} * radius^(t - t0) for each radius below 1 (dashed), and the 1 % level.
+    trace(t0) * radius^(t - t0) for each radius below 1 (dashed), and the 1 % level.
     Returns the figure."""
     fig, ax = plt.subplots(figsize=(9, 3.8))
     t = np.arange(1, T + 1)
@@ -129,7 +129,7 @@ def draw_memory(radii=(0.5, 0.7, 0.9, 0.95, 1.5), T=80, t0=20, seed=0):
 
 def draw_trajectories(radius=0.9, activation="tanh", pattern="impulse", T=T_DEFAULT, n_hidden=8, seed=0):
     """Draw one setting: the input, every hidden unit over time, and the input's trace
-    on a log scale with the 1 % level and the first step below it.
+    on a log scale; for the impulse, also the 1 % level and the first step below it.
     Returns (figure, result of hidden_trajectories)."""
     res = hidden_trajectories(radius, activation, pattern, T, n_hidden, seed)
     t = np.arange(1, T + 1)
@@ -146,20 +146,21 @@ def draw_trajectories(radius=0.9, activation="tanh", pattern="impulse", T=T_DEFA
     tiny = 1e-12  # a trace of exactly zero cannot be drawn on a log axis
     trace = np.maximum(res["trace"], tiny)
     ax_tr.semilogy(t, trace, "k.-", ms=3, lw=1)
-    ax_tr.axhline(LEVEL * trace[0], color="k", lw=1, ls=":")
-    k = memory_steps(res["trace"])
-    if k is not None:
-        ax_tr.axvline(k, color="gray", lw=0.8)
-        note = f"below 1 % of its start from t = {k}"
-    else:
-        note = f"never below 1 % of its start (T = {T})"
-    ax_tr.text(0.99, 0.95, note, transform=ax_tr.transAxes, ha="right", va="top", fontsize=9,
-               bbox=dict(fc="white", ec="none", alpha=0.8))
+    if pattern == "impulse":             # how long the one input lasts: the 1 % level and the first step below
+        ax_tr.axhline(LEVEL * trace[0], color="k", lw=1, ls=":")
+        k = memory_steps(res["trace"])
+        if k is not None:
+            ax_tr.axvline(k, color="gray", lw=0.8)
+            note = f"dotted: 1 % of its start; below it from t = {k}"
+        else:
+            note = f"never below 1 % of its start (dotted) within T = {T}"
+        ax_tr.text(0.99, 0.95, note, transform=ax_tr.transAxes, ha="right", va="top", fontsize=9,
+                   bbox=dict(fc="white", ec="none", alpha=0.8))
     ax_tr.set_ylabel(r"$\|z^t - z^t_{rest}\|$" + "\n(log scale)")
     ax_tr.set_xlabel("time step t")
     top = max(np.max(trace), 1.0)
     ax_tr.set_ylim(max(np.min(trace) / 3, LEVEL * trace[0] / 100), top * 3)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.12, right=0.98, top=0.94, bottom=0.09, hspace=0.12)  # tight_layout: 2x slower
     return fig, res
 
 
