@@ -1,5 +1,5 @@
-"""Notebook 05: sine data, the seed-002 and seed-004 training schedules, free running,
-the explorer and the exercise checks."""
+"""Notebook 05: sine data, the Keras overview's and the PyTorch Elman tutorial's training schedules,
+the ordered split, the baselines, free running, truncation, the explorer and the exercise checks."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -50,6 +50,26 @@ def test_validation_is_the_tail():
     Xtr, Ttr, Xva, Tva = sine.split_validation(X, T, 0.1)
     assert Xtr.shape[0] == 36 and Xva.shape[0] == 4
     assert np.array_equal(Xva, X[36:])
+    shared = np.intersect1d(sine.target_steps(0, 35, 10), sine.target_steps(36, 39, 10))
+    assert np.array_equal(shared, np.arange(37, 46))          # Keras' split shares nine targets
+
+
+def test_ordered_split_shares_no_target():
+    s = np.arange(50.0)
+    X, T = data.windows(s, 10)
+    Xtr, Ttr, Xva, Tva = sine.split_ordered(X, T, 4)
+    assert Xtr.shape[0] == 27 and np.array_equal(Xva, X[36:])
+    assert len(np.intersect1d(Ttr.ravel(), Tva.ravel())) == 0
+    assert Ttr.max() == 36 and Tva.min() == 37                 # the targets are the indices here
+    XE, TE = data.windows(np.stack([s, -s]), 10)
+    assert sine.split_ordered(XE, TE, 4)[0].shape == (2, 27, 10, 1)
+    with pytest.raises(ValueError, match="n_val"):
+        sine.split_ordered(X, T, 32)
+    fit = sine.fit_windows(sine.keras_model(seed=0, n_models=2), *data.windows(data.noisy_sine(rng=0, n_models=2)[1], 10),
+                           epochs=2, split="ordered")
+    assert fit["val_loss"].shape == (2, 2)
+    with pytest.raises(ValueError, match="split"):
+        sine.fit_windows(sine.keras_model(seed=0), X, T, epochs=1, split="random")
 
 
 def test_epoch_batches_cover_each_window_once_per_epoch():
@@ -132,7 +152,7 @@ def test_elman_model_matches_the_seed_layout():
 
 
 def test_detach_is_one_step_forward_with_h0():
-    """Seed 004's detached context: the same gradients as a truncate=1 backward of the full sequence
+    """The PyTorch Elman tutorial's detached context: the same gradients as a truncate=1 backward of the full sequence
     (when the weights do not change in between)."""
     _, s = data.clean_sine()
     m = sine.elman_model(seed=0)
@@ -158,11 +178,114 @@ def test_train_online_full_bptt_beats_detach():
     full = sine.elman_model(seed=0, n_models=3)
     l_det = sine.train_online(det, s, epochs=60, truncate="detach")
     l_full = sine.train_online(full, s, epochs=60, truncate=None)
-    assert l_det.shape == (60, 3)
-    assert np.all(l_det[-1] < l_det[0]) and np.median(l_full[-1]) < np.median(l_det[-1])
-    assert np.allclose(sine.sequence_loss(full, s).shape, (3,))
+    assert l_det["running"].shape == l_det["fresh"].shape == (60, 3)
+    assert np.all(l_det["fresh"][-1] < l_det["fresh"][0]) and np.median(l_full["fresh"][-1]) < np.median(l_det["fresh"][-1])
+    assert np.allclose(l_full["fresh"][-1], sine.sequence_loss(full, s))        # fresh = evaluated after the epoch
+    assert not np.allclose(l_full["running"][-1], l_full["fresh"][-1])          # running: weights changing
     with pytest.raises(ValueError, match="truncate"):
         sine.train_online(det, s, epochs=1, truncate="none")
+    with pytest.raises(ValueError, match="truncate"):
+        sine.train_online(det, s, epochs=1, truncate=0)
+    with pytest.raises(ValueError, match="one int"):
+        sine.train_online(det, s, epochs=1, truncate=np.array([1, 2]))
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 7, None])
+def test_per_model_truncation_is_backward_with_truncate(k):
+    """The vectorised sweep gives every model the run it would get alone with backward(dY, truncate=k)."""
+    _, s = data.clean_sine()
+    ks = [1, 2, 3, 7, 0]
+    sweep = sine.elman_model(seeds=[3, 4, 5, 6, 7])
+    run = sine.train_online(sweep, s, epochs=4, truncate=np.array(ks))
+    i = ks.index(0 if k is None else k)
+    alone = sine.elman_model(seed=3 + i)
+    ref = sine.train_online(alone, s, epochs=4, truncate=k)
+    for name in ("W_in", "W", "W_out"):
+        assert np.allclose(sweep.params[name][i], alone.params[name], rtol=0, atol=1e-12)
+    assert np.allclose(run["fresh"][:, i], ref["fresh"], rtol=0, atol=1e-12)
+
+
+def test_last_step_grads_match_a_numerical_gradient():
+    from rnnlib.gradcheck import numerical_gradient
+    _, s = data.clean_sine()
+    m = sine.elman_model(seeds=[1, 1])
+    x, d = s[:8], s[8]
+    y = m.forward(x[None, :, None])[:, 0, -1, 0]
+    g = sine.last_step_grads(m, x, y - d, np.array([0, 3]))
+    def loss():
+        return 0.5 * (m.forward(x[None, :, None])[0, 0, -1, 0] - d) ** 2
+    for name in ("W_in", "W", "W_out"):
+        num = numerical_gradient(loss, m.params[name])[0]
+        assert np.allclose(g[name][0], num, atol=1e-8)                      # k = 0: full BPTT
+    assert not np.allclose(g["W"][0], g["W"][1]) and np.allclose(g["W_out"][0], g["W_out"][1])
+
+
+def test_elman_seeds_and_free_run():
+    a, b = sine.elman_model(seeds=[2, 2, 5]), sine.elman_model(seed=5)
+    assert np.array_equal(a.params["W"][0], a.params["W"][1]) and np.array_equal(a.params["W"][2], b.params["W"])
+    with pytest.raises(ValueError, match="seeds"):
+        sine.elman_model(seeds=[1, 2], n_models=3)
+    _, s = data.clean_sine()
+    run = sine.elman_free_run(b, s[0], 3)
+    y1 = b.forward(np.array([[[s[0]]]]))[0, 0, 0]
+    y2 = b.forward(np.array([[[s[0]], [y1]]]))[0, 1, 0]                       # state carried, prediction fed back
+    assert run.shape == (3,) and np.allclose(run[:2], [y1, y2])
+
+
+# ---------------------------------------------------------------- baselines
+def test_ar2_is_exact_on_a_clean_sine():
+    x = np.linspace(0, 7, 30)
+    delta = x[1] - x[0]
+    a1, a2, c = sine.ar_fit(np.sin(x + 0.3), 2, 30)
+    assert np.allclose([a1, a2, c], [2 * np.cos(delta), -1, 0], atol=1e-9)
+    one, free = sine.forecasts(np.sin(x + 0.3), 10, "ar", p=2)
+    assert np.allclose(one, np.sin(x[10:] + 0.3)) and np.allclose(free, np.sin(x[10:] + 0.3), atol=1e-8)
+    with pytest.raises(ValueError, match="equations"):
+        sine.ar_fit(np.sin(x), 10, 15)
+
+
+def test_ar_fit_is_least_squares_with_intercept():
+    rng = np.random.default_rng(0)
+    s = rng.standard_normal(40)
+    coef = sine.ar_fit(s, 3, 30)
+    A = np.stack([s[2:29], s[1:28], s[0:27], np.ones(27)], axis=1)
+    assert np.allclose(coef, np.linalg.lstsq(A, s[3:30], rcond=None)[0])
+    S = np.stack([s, 2 * s])
+    assert np.allclose(sine.ar_fit(S, 3, 30)[1, :3], coef[:3]) and sine.ar_fit(S, 3, 30).shape == (2, 4)
+    assert np.isclose(sine.ar_step(coef, s[:30]), coef[:3] @ s[29:26:-1] + coef[3])
+
+
+def test_simple_baselines():
+    s = np.arange(10.0)
+    one, free = sine.forecasts(s, 6, "persistence")
+    assert np.array_equal(one, [5, 6, 7, 8]) and np.array_equal(free, [5, 5, 5, 5])
+    one, free = sine.forecasts(s, 6, "mean", stop=4)
+    assert np.array_equal(one, [1.5] * 4) and np.array_equal(free, one)
+    assert np.array_equal(sine.forecasts(np.stack([s, s]), 6, "zero")[1], np.zeros((2, 4)))
+    with pytest.raises(ValueError, match="how"):
+        sine.forecasts(s, 6, "oracle")
+    with pytest.raises(ValueError, match="first"):
+        sine.forecasts(s, 0, "zero")
+
+
+def test_rnn_forecasts_are_predict_next_and_free_run():
+    x, S = data.noisy_sine(rng=1, n_models=2)
+    model = sine.keras_model(seed=0, n_models=2)
+    one, free = sine.forecasts(S, 10, "rnn", model=model)
+    X, _ = data.windows(S, 10)
+    assert np.allclose(one, model.forward(X)[..., -1, 0])                   # windows ending at s_9..s_48
+    assert np.allclose(free[1], sine.free_run(model, S[1, :10], 40)[1])      # model 1 on its own series
+    with pytest.raises(ValueError, match="model"):
+        sine.forecasts(S, 10, "rnn")
+
+
+def test_period_and_amplitude():
+    x = np.linspace(0, 40, 400)
+    per, amp = sine.period_amplitude(x, 0.7 * np.sin(2 * np.pi * x / 4.5 + 1) + 0.2)
+    assert abs(per - 4.5) < 0.01 and abs(amp - 0.7) < 0.01
+    per, amp = sine.period_amplitude(x, np.stack([np.sin(x), np.ones_like(x)]))
+    assert abs(per[0] - 2 * np.pi) < 0.01 and np.isnan(per[1]) and np.isnan(amp[1])
+
 
 
 # ---------------------------------------------------------------- explorer
@@ -172,6 +295,7 @@ def test_explorer_draws_and_changes():
     for ax in fig1.axes:
         assert ax.get_xlabel() and ax.get_ylabel()
     assert r1["one_step"].shape == (40,) and r2["one_step"].shape == (45,)
+    assert r1["persistence"].shape == (2,)
     assert not np.allclose(r1["fit"]["loss"], r2["fit"]["loss"])
     plt.close("all")
 
@@ -195,5 +319,7 @@ def test_exercise_checks(capsys):
     assert not ex.check_blind_step(10)
     assert ex.check_detach("W_out")
     assert not ex.check_detach("W")
+    assert ex.check_ordered_split(27)
+    assert not ex.check_ordered_split(36)
     out = capsys.readouterr().out
     assert "Correct." in out and "Not yet:" in out

@@ -57,8 +57,18 @@ def check_blind_step(k):
 
 
 def check_detach(answer):
-    """Exercise 5. Which parameter's gradient is unchanged by the PyTorch Elman tutorial's detach (truncate=1) vs. full BPTT? One of W_in, W, W_out."""
+    """Exercise 5. Which parameter's gradient is unchanged by the PyTorch Elman tutorial's detach (truncate=1)
+    vs. full BPTT? One of W_in, W, W_out."""
     if (m := missing(answer)) is not None:
         return m
     return verdict(answer == "W_out", "dE/dW_out = sum_t z^t delta_out^t needs no error flowing back in time; "
                                       "the other two need delta^t, which is where truncation cuts")
+
+
+def check_ordered_split(n):
+    """Exercise 6. 50 points, windows of L = 10, the last 4 windows held out, no shared targets:
+    the number of training windows."""
+    if (m := missing(n)) is not None:
+        return m
+    return verdict(int(n) == 27, "window i predicts s_{i+1}..s_{i+10}; the first held-out window (36) predicts "
+                                 "s_37 on: which is the last window whose targets all come before s_37?")

@@ -1,12 +1,13 @@
 """Notebook 05 explorer: window length, hidden size, noise level and BPTT truncation.
 
 ``draw_sine`` trains a few models in the Keras overview's style (Keras' defaults: SGD, batch 8,
-last 10 % of the windows for validation) on one setting and draws their loss
-curves next to one model's one-step-ahead and free-running predictions.
-``sine_widget`` puts sliders on it.
+20 epochs) on one setting, with the ordered validation split (the last 10 % of the windows held
+out, no target shared with training), and draws their loss curves beside the persistence baseline
+next to one model's one-step-ahead and free-running predictions. ``sine_widget`` puts sliders on it.
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from rnnlib import data
 from rnnlib.course.ch05 import sine
@@ -15,53 +16,63 @@ from rnnlib.course.plotting import plot_band
 TRUNCATIONS = ("1", "2", "5", "full")
 
 
-def run_sine(window=10, hidden=20, noise=0.1, truncate=None, epochs=40, n_models=4, seed=0, progress=None):
+def run_sine(window=10, hidden=20, noise=0.1, truncate=None, epochs=20, n_models=4, seed=0, progress=None):
     """Train ``n_models`` models (seeds seed..seed+n_models-1; model e gets its own noise,
-    drawn from default_rng(seed)) and return a dict with the data, the fit and the predictions."""
+    drawn from default_rng(seed)) and return a dict with the data, the fit, the predictions
+    and the persistence baseline's validation MSE (one per model)."""
     x, s = data.noisy_sine(noise=noise, rng=seed, n_models=n_models)
     X, D = data.windows(s, window)
     model = sine.keras_model(hidden, seed=seed, n_models=n_models)
-    fit = sine.fit_windows(model, X, D, epochs=epochs, rng=seed, truncate=truncate, progress=progress)
+    fit = sine.fit_windows(model, X, D, epochs=epochs, rng=seed, truncate=truncate, progress=progress,
+                           split="ordered")
+    _, _, Xva, Dva = sine.split_ordered(X, D, X.shape[-3] - int(X.shape[-3] * 0.9))
+    persistence = np.mean((Xva - Dva) ** 2, axis=(-3, -2, -1))     # predict d^t = x^t, Keras units
     one_step = sine.predict_next(model, X[0])[0]              # model 0 on its own series
     free = sine.free_run(model, s[0, :window], len(x) - window)[0]
-    return {"x": x, "s": s[0], "fit": fit, "one_step": one_step, "free": free, "window": window}
+    return {"x": x, "s": s[0], "fit": fit, "one_step": one_step, "free": free, "window": window,
+            "persistence": persistence}
 
 
-def draw_sine(window=10, hidden=20, noise=0.1, truncate=None, epochs=40, n_models=4, seed=0, progress=None):
+def draw_sine(window=10, hidden=20, noise=0.1, truncate=None, epochs=20, n_models=4, seed=0, progress=None):
     """Train (``run_sine``) and draw one setting; returns (figure, result)."""
     res = run_sine(window, hidden, noise, truncate, epochs, n_models, seed, progress)
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 3.5), gridspec_kw={"width_ratios": [2, 3]})
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [2, 3]})
     ep = np.arange(1, epochs + 1)
-    plot_band(ax0, ep, res["fit"]["loss"], label="training (mean during epoch)")
-    plot_band(ax0, ep, res["fit"]["val_loss"], label="validation")
+    plot_band(ax0, ep, res["fit"]["loss"], label="training (mean during epoch)", color="tab:blue")
+    plot_band(ax0, ep, res["fit"]["val_loss"], label="validation (ordered split)", color="tab:orange")
+    ax0.axhline(np.median(res["persistence"]), color="tab:green", ls="--", lw=1,
+                label="persistence, validation")
     ax0.set_yscale("log")
+    ax0.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax0.set_xlabel("epoch")
     ax0.set_ylabel("MSE (Keras units)")
     ax0.set_title(f"median of {n_models} seeds, band: quartiles", fontsize=9)
-    ax0.legend(fontsize=8)
+    ax0.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1)
     x, L = res["x"], res["window"]
     ax1.plot(x, np.sin(x), color="0.7", lw=3, label="sin x")
     ax1.plot(x, res["s"], ".", color="k", ms=4, label="data (noisy)")
     ax1.plot(x[L:], res["one_step"], "-", color="tab:blue", label="one step ahead")
     ax1.plot(x[L:], res["free"], "--", color="tab:red", label="free running")
-    ax1.axvline(x[L - 1], color="0.5", lw=0.8)
-    ax1.set_ylim(-2, 2)
+    ax1.axvline(x[L - 1], color="0.5", lw=0.8, label="end of the given first window")
+    lim = max(1.5, min(3.0, 1.1 * np.max(np.abs(np.concatenate([res["s"], res["one_step"], res["free"]])))))
+    ax1.set_ylim(-lim, lim)
     ax1.set_xlabel("x (radians)")
     ax1.set_ylabel("value")
     tr = "full BPTT" if truncate is None else f"truncate={truncate}"
     ax1.set_title(f"model 0: window {L}, hidden {hidden}, "
                   f"noise {noise:.2f}, {tr}", fontsize=9)
-    ax1.legend(fontsize=7, loc="lower left", ncol=2)
+    ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
     fig.tight_layout()
     return fig, res
 
 
 def sine_widget():
-    """Sliders for window, hidden size, noise and truncation; retrains on release (about a second)."""
+    """Sliders for window (2..20: longer windows leave too few training windows after the ordered
+    split), hidden size, noise and truncation; retrains on release (about a second)."""
     import ipywidgets as widgets
     from rnnlib.course.progress import progress_bar
 
-    window = widgets.IntSlider(value=10, min=2, max=25, description="window", continuous_update=False)
+    window = widgets.IntSlider(value=10, min=2, max=20, description="window", continuous_update=False)
     hidden = widgets.IntSlider(value=20, min=1, max=60, description="hidden", continuous_update=False)
     noise = widgets.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.05, description="noise",
                                 continuous_update=False)
