@@ -1,4 +1,5 @@
-"""Notebook 03 (the binary adder): the carry probe, seed 003's bug, watched training, explorer, exercises."""
+"""Notebook 03 (the binary adder): the carry probe, the adder tutorial's bug, watched training, explorer, exercises,
+the hand-wired adder, held-out pairs, per-bit accuracy, truncated training."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -244,3 +245,94 @@ def test_nudge_study_counts_from_the_runs_it_trains():
     assert study.moved == sum(int(np.sum(solve[d, n] != solve[d, 0])) for d in (2024, 2025) for n in (1, -1))
     with pytest.raises(ValueError, match="start with 0"):
         nudge.nudge_study(setup, (2024,), nudges=(1, -1))
+
+
+# ------------------------------------------------------- hand-wired adder, held-out pairs, per-bit, truncate
+from rnnlib.course.ch03.adder import (LECTURE, bit_accuracy_by_position, hand_wired_adder,  # noqa: E402
+                                      held_out_batches, hold_out, pairs_of, per_bit_evaluate, seen_pairs)
+from rnnlib.data import adder_batches, adder_test_set  # noqa: E402
+
+
+def test_hand_wired_adder_is_exact_and_its_unit_2_is_the_carry():
+    hand = hand_wired_adder()
+    a, b = np.meshgrid(np.arange(128), np.arange(128))
+    X, Y = addition_pairs(a.ravel(), b.ravel(), 8)
+    assert chunked_accuracy(hand, X, Y) == 1.0
+    hand.forward(X)
+    np.testing.assert_array_equal(hand.hidden[..., 1] > 0.5, carries(X) > 0.5)
+    Xc, Yc = carry_chain(300, 301)
+    assert chunked_accuracy(hand, Xc, Yc) == 1.0
+    assert chunked_accuracy(hand_wired_adder(sharpness=0.5), X, Y) < 1.0     # blunt sigmoids are not steps
+
+
+def test_held_out_batches_never_draw_an_excluded_pair_and_keep_the_shapes():
+    mask = hold_out(0.25, seed=1)
+    assert mask.shape == (128, 128) and mask.sum() == 4096
+    stream = held_out_batches(8, mask, rng=3, n_models=4)
+    for _ in range(50):
+        X, Y = next(stream)
+        assert X.shape == (4, 8, 8, 2) and Y.shape == (4, 8, 8, 1)
+        a, b = from_bits(X[..., 0]), from_bits(X[..., 1])
+        assert not mask[a, b].any()
+        np.testing.assert_array_equal(from_bits(Y[..., 0]), a + b)
+    a, b = pairs_of(mask)
+    assert mask[a, b].all() and len(a) == 4096
+
+
+def test_held_out_batches_reject_bad_masks():
+    with pytest.raises(ValueError, match="shape"):
+        next(held_out_batches(8, np.zeros((64, 64), dtype=bool)))
+    with pytest.raises(ValueError, match="no operand pair"):
+        next(held_out_batches(8, np.ones((128, 128), dtype=bool)))
+    with pytest.raises(ValueError, match="fraction"):
+        hold_out(1.5)
+
+
+def test_seen_pairs_matches_the_training_stream_and_respects_exclude():
+    setup = RECIPE.but(steps=30)
+    seen = seen_pairs(setup, [0, 1], data_seed=5)
+    want = np.zeros_like(seen)
+    for _, (X, _) in zip(range(30), adder_batches(8, 8, 5, 2)):
+        for e in range(2):
+            want[e, from_bits(X[e, ..., 0]), from_bits(X[e, ..., 1])] = True
+    np.testing.assert_array_equal(seen, want)
+    mask = hold_out(0.5, seed=2)
+    assert not (seen_pairs(setup, [0, 1], data_seed=5, exclude=mask) & mask).any()
+
+
+def test_train_adders_exclude_none_and_truncate_none_change_nothing():
+    a = train_adders(RECIPE.but(steps=20), [0, 1], eval_every=10, data_seed=7)
+    b = train_adders(RECIPE.but(steps=20), [0, 1], eval_every=10, data_seed=7, truncate=None, exclude=None)
+    for k in a.model.params:
+        np.testing.assert_array_equal(a.model.params[k], b.model.params[k])
+    c = train_adders(RECIPE.but(steps=20), [0, 1], eval_every=10, data_seed=7, truncate=1)
+    assert not np.array_equal(a.model.params["W"], c.model.params["W"])
+    big = train_adders(RECIPE.but(steps=20), [0, 1], eval_every=10, data_seed=7, truncate=8)   # k >= T: full BPTT
+    for k in a.model.params:
+        np.testing.assert_allclose(a.model.params[k], big.model.params[k], rtol=1e-10, atol=1e-12)
+
+
+def test_training_loop_written_out_equals_train_adders():
+    from rnnlib import SGD
+    model = SimpleRNN(2, 16, 1, activation="sigmoid", init="normal", bias=False, seed=0)
+    sgd, stream = SGD(0.1), adder_batches(1, 8, 11)
+    for _ in range(30):
+        X, D = next(stream)
+        _, dY = squared_error(model.forward(X), D)
+        model.backward(dY)
+        sgd.step(model.params, model.grads)
+    same = train_adders(LECTURE.but(steps=30), [0], data_seed=11).model
+    for k in model.params:
+        np.testing.assert_allclose(model.params[k], same.params[k][0], rtol=1e-12, atol=1e-14)
+
+
+def test_per_bit_accuracy_by_position():
+    X, Y = adder_test_set(64)
+    hand = hand_wired_adder()
+    np.testing.assert_array_equal(bit_accuracy_by_position(hand, X, Y), np.ones(8))
+    m = SimpleRNN(2, 4, 1, seed=[0, 1], n_models=2)
+    acc = bit_accuracy_by_position(m, X, Y, chunk=10)
+    want = ((m.forward(X) > 0.5) == (Y > 0.5)).mean(axis=1)[..., 0]
+    np.testing.assert_allclose(acc, want)
+    row = per_bit_evaluate(X, Y)(m)
+    assert sorted(row) == [f"bit {t}" for t in range(8)] and row["bit 3"].shape == (2,)

@@ -9,6 +9,11 @@
 - ``steps_to_solve``, ``summarize``; ``exact_accuracy`` and friends.
 - ``FirstStepOutputGrad``: the adder tutorial's output-gradient bug; ``log_lines``:
   its "Success/Failure: a + b = c" log.
+- A truly held-out test: ``hold_out`` marks operand pairs, ``held_out_batches`` (used by
+  ``train_adders(..., exclude=mask)``) never draws them, ``seen_pairs`` regenerates a
+  training stream and marks the pairs it contains, ``pairs_of`` lists a mask's pairs.
+- ``bit_accuracy_by_position`` and the evaluate hook ``per_bit_evaluate``: accuracy per output bit.
+- ``hand_wired_adder``: a 3-unit SimpleRNN that adds by construction (unit 2 is the carry).
 """
 import dataclasses
 from dataclasses import dataclass
@@ -16,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnnlib.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation
-from rnnlib.checks import positive_int
+from rnnlib.checks import generator, positive_int
 from rnnlib.course.ch02.bugs import LECTURE_SIGMOID
 from rnnlib.data import adder_batches, adder_test_set, addition_pairs, from_bits
 from rnnlib.init import check_init
@@ -170,7 +175,7 @@ class AdderRun:
 
 
 def train_adders(setups, seeds=range(10), n_bits=8, eval_every=100, test_set=None, data_seed=2024,
-                 watch=None, evaluate=None, model_class=SimpleRNN, progress=None):
+                 watch=None, evaluate=None, model_class=SimpleRNN, progress=None, truncate=None, exclude=None):
     """Train one adder per (setup, seed), all at once; returns an ``AdderRun``.
 
     setups : one AdderSetup, or a list of them with unique labels that agree on ``SHARED``
@@ -186,6 +191,10 @@ def train_adders(setups, seeds=range(10), n_bits=8, eval_every=100, test_set=Non
     evaluate : optional function model -> {name: (M,) array}, more quantities to record
         at every evaluation (notebook 04's diagnostics).
     model_class : SimpleRNN, or a subclass (e.g. ``FirstStepOutputGrad``).
+    truncate : None (full BPTT) or k >= 1, passed to ``model.backward`` (truncated BPTT).
+    exclude : None, or a boolean (2**(n_bits-1), 2**(n_bits-1)) array: operand pairs
+        (a, b) with ``exclude[a, b]`` are never trained on (``held_out_batches``), so
+        they can serve as a truly held-out test. None keeps ``adder_batches``' stream.
     """
     setups = [setups] if isinstance(setups, AdderSetup) else list(setups)
     seeds = [int(s) for s in seeds]
@@ -231,12 +240,114 @@ def train_adders(setups, seeds=range(10), n_bits=8, eval_every=100, test_set=Non
         return row
 
     def batches():
-        for X, Y in adder_batches(first.batch_size, n_bits, data_seed, n):
+        stream = (adder_batches(first.batch_size, n_bits, data_seed, n) if exclude is None
+                  else held_out_batches(first.batch_size, exclude, n_bits, data_seed, n))
+        for X, Y in stream:
             yield (X, Y) if S == 1 else (np.concatenate([X] * S), np.concatenate([Y] * S))
 
-    history = train(model, LOSSES[first.loss], batches(), optimizer, first.steps,
+    history = train(model, LOSSES[first.loss], batches(), optimizer, first.steps, truncate=truncate,
                     evaluate=evaluate_all, eval_every=eval_every, progress=progress)
     return AdderRun(setups, seeds, model, history, np.array(watched) if watch is not None else None)
+
+
+def held_out_batches(batch_size, exclude, n_bits=8, rng=0, n_models=None):
+    """Like ``rnnlib.data.adder_batches``, but no sum (a, b) with ``exclude[a, b]`` is ever drawn.
+
+    exclude : boolean array (2**(n_bits-1), 2**(n_bits-1)), not all True. Each
+    excluded draw is replaced by a fresh draw (repeated until allowed), so the
+    operand pairs are uniform over the pairs that are not excluded.
+    Yields (X, Y) of the shapes ``adder_batches`` yields.
+    """
+    positive_int("batch_size", batch_size)
+    positive_int("n_bits", n_bits)
+    if n_models is not None:
+        positive_int("n_models", n_models)
+    top = 2 ** (n_bits - 1)
+    exclude = np.asarray(exclude)
+    if exclude.dtype != bool or exclude.shape != (top, top):
+        raise ValueError(f"exclude must be a boolean array of shape ({top}, {top}), got {exclude.dtype} {exclude.shape}")
+    if exclude.all():
+        raise ValueError("exclude leaves no operand pair to train on")
+    rng = generator(rng)
+    shape = (batch_size,) if n_models is None else (n_models, batch_size)
+    n = batch_size * (n_models or 1)
+    while True:
+        a, b = rng.integers(0, top, size=(2, n))
+        bad = exclude[a, b]
+        while bad.any():
+            a[bad], b[bad] = rng.integers(0, top, size=(2, int(bad.sum())))
+            bad = exclude[a, b]
+        X, Y = addition_pairs(a, b, n_bits)
+        yield X.reshape(shape + (n_bits, 2)), Y.reshape(shape + (n_bits, 1))
+
+
+def hold_out(fraction=0.125, n_bits=8, seed=0):
+    """A boolean (2**(n_bits-1), 2**(n_bits-1)) mask marking a random ``fraction`` of all operand pairs."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction must be between 0 and 1, got {fraction!r}")
+    top = 2 ** (n_bits - 1)
+    mask = np.zeros(top * top, dtype=bool)
+    mask[np.random.default_rng(seed).choice(top * top, size=int(round(fraction * top * top)), replace=False)] = True
+    return mask.reshape(top, top)
+
+
+def seen_pairs(setup, seeds=range(10), n_bits=8, data_seed=2024, exclude=None):
+    """Which operand pairs ``train_adders(setup, seeds, ...)`` trains on: a boolean
+    (len(seeds), 2**(n_bits-1), 2**(n_bits-1)) array, True where model s drew (a, b) at least once.
+
+    Regenerates the training stream (the same sums, no training): ``adder_batches``, or
+    ``held_out_batches`` when ``exclude`` is given, as ``train_adders`` does."""
+    n, top = len(list(seeds)), 2 ** (n_bits - 1)
+    stream = (adder_batches(setup.batch_size, n_bits, data_seed, n) if exclude is None
+              else held_out_batches(setup.batch_size, exclude, n_bits, data_seed, n))
+    X = np.stack([X for _, (X, _) in zip(range(setup.steps), stream)], axis=1)   # (n, steps, batch, T, 2)
+    a, b = (np.rint(X[..., k]).astype(int) @ (2 ** np.arange(n_bits)) for k in (0, 1))   # (n, steps, batch)
+    seen = np.zeros((n, top, top), dtype=bool)
+    seen[np.arange(n)[:, None, None], a, b] = True
+    return seen
+
+
+def pairs_of(exclude):
+    """(a, b): the operand pairs marked in a boolean mask, as two int arrays."""
+    return tuple(np.nonzero(np.asarray(exclude)))
+
+
+def bit_accuracy_by_position(model, X, D, chunk=128):
+    """Per output bit position t (bit t, worth 2**t), the share of sums whose bit t is right.
+
+    Returns (M?, T): one row per model (or (T,) for one model)."""
+    n = X.shape[0]
+    right = sum(_right_bits(model.forward(X[i:i + chunk]), D[i:i + chunk]).sum(axis=-3)[..., 0]
+                for i in range(0, n, chunk))
+    return right / n
+
+
+def per_bit_evaluate(X, D):
+    """An ``evaluate`` hook for ``train_adders``: {"bit 0": (M,), ..., "bit T-1": (M,)} accuracies."""
+    def evaluate(model):
+        acc = np.atleast_2d(bit_accuracy_by_position(model, X, D))
+        return {f"bit {t}": acc[:, t] for t in range(acc.shape[1])}
+    return evaluate
+
+
+def hand_wired_adder(sharpness=20.0):
+    """A 3-unit SimpleRNN that adds by construction (sigmoid hidden and output units).
+
+    Unit k (k = 1, 2, 3) is on when a_t + b_t + kappa >= k, where the carry in
+    kappa is unit 2 of the step before (on when the column sum is 2 or more);
+    the sum bit is unit 1 - unit 2 + unit 3 (column sum 1 or 3). Every weight is
+    a multiple of ``sharpness``, which makes each sigmoid close to a step.
+    """
+    w = float(sharpness)
+    model = SimpleRNN(2, 3, 1, activation="sigmoid", output_activation="sigmoid", bias=True, seed=0)
+    p = model.params
+    p["W_in"][...] = w                                   # every unit sees a_t + b_t
+    p["W"][...] = 0.0
+    p["W"][1, :] = w                                     # ... plus the carry kappa = unit 2 of the step before
+    p["b"][...] = -w * (np.arange(1, 4) - 0.5)           # thresholds 0.5, 1.5, 2.5
+    p["W_out"][...] = w * np.array([[1.0], [-1.0], [1.0]])
+    p["c"][...] = -0.5 * w
+    return model
 
 
 def _check_shared(setups):
