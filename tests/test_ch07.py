@@ -91,6 +91,16 @@ def test_ngram_matches_counting_by_hand(n):
     assert model.bits(test) == pytest.approx(-np.mean(np.log2(brute_force(train, test, n, 5))))
 
 
+def test_context_counts_are_the_counts_of_the_preceding_characters():
+    rng = np.random.default_rng(9)
+    train, test = rng.integers(0, 4, 80), rng.integers(0, 4, 12)
+    for n in (1, 2, 3):
+        full = list(train[len(train) - (n - 1):]) + list(test) if n > 1 else list(test)
+        ctxs = [tuple(train[i - n + 1:i]) for i in range(n - 1, len(train))]
+        want = [sum(c == tuple(full[i - n + 1:i]) for c in ctxs) for i in range(n - 1, len(full))]
+        assert ngrams.NGram(train, n, 4).context_counts_of(test).tolist() == want
+
+
 def test_ngram_distributions_sum_to_one_and_unigram_is_frequency():
     train = np.array([0, 1, 1, 2, 1, 0, 2, 2, 2])
     for n in (1, 2, 3):

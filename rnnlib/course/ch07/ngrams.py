@@ -59,6 +59,16 @@ class NGram:
         ctx = self._lookup(self.contexts, self.context_counts, keys // self.K)
         return (joint + 1.0) / (ctx + self.K)
 
+    def context_counts_of(self, test, context=None):
+        """count(context) for each test character's context of n - 1 characters (context as in
+        ``probabilities``): how often the training text holds that context before some character."""
+        test = np.asarray(test, dtype=np.int64)
+        context = self.train_tail if context is None else np.asarray(context, dtype=np.int64)
+        if len(context) < self.n - 1:
+            raise ValueError(f"a {self.n}-gram model needs {self.n - 1} characters of context")
+        full = np.concatenate([context[len(context) - (self.n - 1):] if self.n > 1 else context[:0], test])
+        return self._lookup(self.contexts, self.context_counts, _keys(full, self.n, self.K) // self.K)
+
     def bits(self, test, context=None):
         """Bits per character on ``test``: the mean of -log2 P(c | context)."""
         return float(-np.mean(np.log2(self.probabilities(test, context))))
