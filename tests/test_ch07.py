@@ -174,6 +174,20 @@ def test_held_out_probabilities_match_a_forward_pass(small):
         training.held_out_bits(model, ids, 5, warm=20)
 
 
+def test_evaluating_leaves_the_model_untouched(small):
+    text, vocab, model = small
+    ids = vocab.encode(text)
+    X = vocab.one_hot(ids[:20])[None]
+    model.forward(X)
+    before = model.last_forward()
+    training.held_out_bits(model, ids, 100, warm=20, chunks=3)
+    after = model.last_forward()
+    assert all(np.array_equal(a, b) for a, b in zip(before, after))
+    twin = training.copy_of(model)
+    twin.params["W"][...] = 0
+    assert not np.allclose(model.params["W"], 0)
+
+
 def test_member_is_a_copy_of_one_model():
     ens = training.char_model(6, 5, seed=3, n_models=2)
     one = training.member(ens, 1)

@@ -57,6 +57,16 @@ def char_model(V, H, seed=0, n_models=None):
                      seed=seed, n_models=n_models)
 
 
+def copy_of(model):
+    """A new model with copies of ``model``'s parameters: evaluating it leaves ``model`` (and what its
+    last forward pass kept for backward and for ``hidden``) untouched."""
+    twin = SimpleRNN(model.n_in, model.n_hidden, model.n_out, activation=model.f.name,
+                     output_activation=model.g.name, n_models=model.n_models)
+    for k, p in twin.params.items():
+        p[...] = model.params[k]
+    return twin
+
+
 def member(model, e):
     """Model e of an ensemble as a model of its own (a copy of its parameters)."""
     if model.n_models is None:
@@ -75,7 +85,8 @@ def held_out_probabilities(model, ids, start, warm=50, chunks=7):
 
     The scored text is cut into ``chunks`` consecutive pieces of L = (len(ids) - start) // chunks
     characters, read side by side; each piece is preceded by the ``warm`` characters before it
-    (read, not scored), so, like an n-gram model, the network knows what came just before.
+    (read, not scored), so, like an n-gram model, the network knows what came just before. It runs
+    on a copy of the model (``copy_of``), so it can serve as a training run's ``evaluate`` hook.
     stop = start + chunks * L (the few characters left over are not scored). p is (stop - start,),
     or (M, stop - start) with n_models.
     """
@@ -88,7 +99,7 @@ def held_out_probabilities(model, ids, start, warm=50, chunks=7):
         raise ValueError("fewer scored characters than chunks")
     begins = start + L * np.arange(chunks)
     rows = np.stack([ids[b - warm - 1:b + L] for b in begins])          # inputs and targets of each piece
-    Y = model.forward(np.eye(model.n_in)[rows[:, :-1]])                 # (M?, chunks, warm + L, V)
+    Y = copy_of(model).forward(np.eye(model.n_in)[rows[:, :-1]])        # (M?, chunks, warm + L, K); model untouched
     targets = np.broadcast_to(rows[:, 1:, None], Y.shape[:-1] + (1,))
     p = np.take_along_axis(Y, targets, axis=-1)[..., warm:, 0]          # (M?, chunks, L)
     return p.reshape(p.shape[:-2] + (-1,)), start + chunks * L
