@@ -1,4 +1,5 @@
-"""A training loop that records history and stops cleanly on divergence."""
+"""Training loops that record history and stop cleanly on divergence: ``train`` on batches of
+sequences, ``train_stream`` on consecutive windows of one long stream."""
 import time
 
 import numpy as np
@@ -10,11 +11,11 @@ class History:
     """What a training run recorded.
 
     steps : number of steps run.
-    loss : (steps, E?) masked array, the training loss at every step; entries
+    loss : (steps, M?) masked array, the training loss at every step; entries
         from a model's divergence on are masked, so plots show a gap, never NaN.
     eval_steps : (n_evals,) the steps after which ``evaluate`` ran (0 = before training).
-    evals : {name: (n_evals, E?) masked array}, the values ``evaluate`` returned.
-    diverged_at : (E?,) int array: the first step whose loss was not finite, -1 if none.
+    evals : {name: (n_evals, M?) masked array}, the values ``evaluate`` returned.
+    diverged_at : (M?,) int array: the first step whose loss was not finite, -1 if none.
     seconds : wall-clock time of the run.
     """
 
@@ -39,15 +40,72 @@ def _mask_after(values, steps, diverged_at):
     return np.ma.masked_array(values, mask=dead | ~np.isfinite(values))
 
 
+class _Run:
+    """The bookkeeping ``train`` and ``train_stream`` share: the loss of every update,
+    which models diverged when, and the evaluations."""
+
+    def __init__(self, model, steps, evaluate, eval_every, progress):
+        positive_int("eval_every", eval_every)
+        self.model, self.steps, self.evaluate, self.eval_every, self.progress = model, steps, evaluate, eval_every, progress
+        self.losses = np.empty((steps,) + model.lead)
+        self.diverged_at = np.full(model.lead, -1)
+        self.step = 0
+        self.eval_steps, self.eval_rows = [], []
+        self.start = time.perf_counter()
+        if evaluate is not None:
+            self._record_eval()
+
+    def update(self, loss, optimizer, X, D, truncate=None, h0=None):
+        """One training step: forward, loss, backward, update. Returns the models still alive (bool, M?).
+
+        A model whose loss is not finite is stopped: its step goes into ``diverged_at``
+        and its parameters stay as they were, while the others go on.
+        """
+        Y = self.model.forward(X, h0=h0)
+        value, dY = loss(Y, D)
+        self.losses[self.step] = value
+        self.step += 1
+        self.diverged_at = np.where(~np.isfinite(value) & (self.diverged_at < 0), self.step, self.diverged_at)
+        alive = self.diverged_at < 0
+        if alive.any():
+            if not alive.all():
+                dY = np.where(alive[..., None, None, None], dY, 0.0)
+            self.model.backward(dY, truncate=truncate)
+            if not alive.all():
+                for g in self.model.grads.values():
+                    g[~alive] = 0.0                   # a diverged model stays as it was
+            optimizer.step(self.model.params, self.model.grads)
+        if self.step % self.eval_every == 0 or self.step == self.steps:
+            if self.evaluate is not None:
+                self._record_eval()
+            elif self.progress is not None:
+                self.progress(self.step, self.steps, {})
+        return alive
+
+    def _record_eval(self):
+        row = {k: np.asarray(v, dtype=float) for k, v in self.evaluate(self.model).items()}
+        self.eval_steps.append(self.step)
+        self.eval_rows.append(row)
+        if self.progress is not None:
+            self.progress(self.step, self.steps, row)
+
+    def history(self):
+        n = self.step
+        evals = {k: _mask_after([r[k] for r in self.eval_rows], self.eval_steps, self.diverged_at)
+                 for k in (self.eval_rows[0] if self.eval_rows else {})}
+        return History(_mask_after(self.losses[:n], np.arange(1, n + 1), self.diverged_at),
+                       np.array(self.eval_steps), evals, self.diverged_at, time.perf_counter() - self.start)
+
+
 def train(model, loss, batches, optimizer, steps, truncate=None,
           evaluate=None, eval_every=100, progress=None):
     """Train ``model`` for ``steps`` steps of: forward, loss, backward, update.
 
     model : a SimpleRNN (one model or n_models).
-    loss : a function (Y, T) -> (loss, dY), e.g. ``rnnlib.losses.squared_error``.
-    batches : an iterator of (X, T) batches, e.g. ``rnnlib.data.adder_batches``.
+    loss : a function (Y, D) -> (loss, dY), e.g. ``rnnlib.losses.squared_error``.
+    batches : an iterator of (X, D) batches (inputs, targets), e.g. ``rnnlib.data.adder_batches``.
     optimizer : e.g. ``rnnlib.SGD``; truncate : passed to ``model.backward``.
-    evaluate : optional function model -> {name: float or (E,) array}, run
+    evaluate : optional function model -> {name: float or (M,) array}, run
         before training and after every ``eval_every`` steps (and the last).
     progress : optional function (step, steps, latest_evals) for live displays.
 
@@ -56,51 +114,15 @@ def train(model, loss, batches, optimizer, steps, truncate=None,
     ends early when every model has diverged. Returns a ``History``.
     """
     positive_int("steps", steps)
-    positive_int("eval_every", eval_every)
-    lead = model.lead
-    losses = np.empty((steps,) + lead)
-    diverged_at = np.full(lead, -1)
-    eval_steps, eval_rows = [], []
-    start = time.perf_counter()
-
-    def record_eval(step):
-        row = {k: np.asarray(v, dtype=float) for k, v in evaluate(model).items()}
-        eval_steps.append(step)
-        eval_rows.append(row)
-        if progress is not None:
-            progress(step, steps, row)
-
+    run = _Run(model, steps, evaluate, eval_every, progress)
     # Diverging models overflow on purpose; their non-finite values are
-    # detected below, so the warnings would only be noise.
+    # detected, so the warnings would only be noise.
     with np.errstate(all="ignore"):
-        if evaluate is not None:
-            record_eval(0)
-        step = 0
-        while step < steps:
-            X, T = next(batches)
-            Y = model.forward(X)
-            value, dY = loss(Y, T)
-            losses[step] = value
-            step += 1
-            dead = ~np.isfinite(value)
-            diverged_at = np.where(dead & (diverged_at < 0), step, diverged_at)
-            alive = diverged_at < 0
-            if not alive.any():
+        while run.step < steps:
+            X, D = next(batches)
+            if not run.update(loss, optimizer, X, D, truncate=truncate).any():
                 break
-            model.backward(np.where(alive[..., None, None, None], dY, 0.0), truncate=truncate)
-            for g in model.grads.values():
-                g[~alive] = 0.0                 # a diverged model stays as it was
-            optimizer.step(model.params, model.grads)
-            if evaluate is not None and (step % eval_every == 0 or step == steps):
-                record_eval(step)
-            elif progress is not None and evaluate is None and (step % eval_every == 0 or step == steps):
-                progress(step, steps, {})
-    seconds = time.perf_counter() - start
-
-    losses = losses[:step]
-    evals = {k: _mask_after([r[k] for r in eval_rows], eval_steps, diverged_at) for k in (eval_rows[0] if eval_rows else {})}
-    return History(_mask_after(losses, np.arange(1, step + 1), diverged_at),
-                   np.array(eval_steps), evals, diverged_at, seconds)
+    return run.history()
 
 
 def _check_stream(model, X, D):
@@ -109,14 +131,14 @@ def _check_stream(model, X, D):
     D = np.asarray(D, dtype=float)
     ndims = (3,) if model.n_models is None else (3, 4)
     if X.ndim not in ndims or X.shape[-1] != model.n_in:
-        want = "(B, T_total, n_in)" + ("" if model.n_models is None else " or (E, B, T_total, n_in)")
+        want = "(B, T_total, n_in)" + ("" if model.n_models is None else " or (M, B, T_total, n_in)")
         raise ValueError(f"the stream X must have shape {want} with n_in={model.n_in}, got {X.shape}")
     if X.ndim == 4 and X.shape[0] != model.n_models:
-        raise ValueError(f"a stream with a model axis must have E={model.n_models} first, got {X.shape}")
+        raise ValueError(f"a stream with a model axis must have M={model.n_models} first, got {X.shape}")
     if D.ndim not in ndims or D.shape[-3:-1] != X.shape[-3:-1] or D.shape[-1] != model.n_out \
             or (D.ndim == 4 and D.shape[0] != model.n_models):
-        raise ValueError(f"the targets D must have shape (E?, B, T_total, n_out) = "
-                         f"(E?, {X.shape[-3]}, {X.shape[-2]}, {model.n_out}), got {D.shape}")
+        raise ValueError(f"the targets D must have shape (M?, B, T_total, n_out) = "
+                         f"(M?, {X.shape[-3]}, {X.shape[-2]}, {model.n_out}), got {D.shape}")
     if not (np.isfinite(X).all() and np.isfinite(D).all()):
         raise ValueError("the stream X and its targets D must be finite (no NaN or inf)")
     return X, D
@@ -143,19 +165,19 @@ def train_stream(model, loss, X, D, window, optimizer, epochs=1, h0=None,
     is one full-BPTT step on the whole stream.
 
     model : a SimpleRNN (one model or n_models).
-    loss : (Y, T) -> (loss, dY), e.g. ``rnnlib.losses.squared_error``.
-    X : (B, T_total, n_in), or (E, B, T_total, n_in) with n_models: the stream.
-    D : its targets, (E?, B, T_total, n_out).
+    loss : (Y, D) -> (loss, dY), e.g. ``rnnlib.losses.squared_error``.
+    X : (B, T_total, n_in), or (M, B, T_total, n_in) with n_models: the stream.
+    D : its targets, (M?, B, T_total, n_out).
     window : k, a positive int <= T_total.
     optimizer : e.g. ``rnnlib.SGD``; anything with ``step(params, grads)``.
     epochs : passes over the stream; each starts again from ``h0``.
-    h0 : (E?, B, H) state at the start of each epoch; zeros if None.
+    h0 : (M?, B, H) state at the start of each epoch; zeros if None.
     evaluate, eval_every, progress : as in ``train``, counted in updates.
 
-    Returns a ``History`` whose loss is (epochs * n_windows, E?), one entry per
+    Returns a ``History`` whose loss is (epochs * n_windows, M?), one entry per
     window (the window's loss, as ``loss`` normalises it), and with two more
     attributes: ``window_starts`` (n_windows,), the first step (0-based) of each
-    window, and ``state`` (E?, B, H), the hidden state the last window ended in
+    window, and ``state`` (M?, B, H), the hidden state the last window ended in
     (computed with the parameters before that window's update). A model whose
     loss stops being finite is frozen as in ``train`` (its carried state is reset
     to zeros so that the others can go on).
@@ -163,65 +185,30 @@ def train_stream(model, loss, X, D, window, optimizer, epochs=1, h0=None,
     X, D = _check_stream(model, X, D)
     k = positive_int("window", window)
     epochs = positive_int("epochs", epochs)
-    positive_int("eval_every", eval_every)
     T_total, B = X.shape[-2], X.shape[-3]
     if k > T_total:
         raise ValueError(f"window must be at most the stream's length T_total={T_total}, got {k}")
-    lead = model.lead
-    shape = lead + (B, model.n_hidden)
+    shape = model.lead + (B, model.n_hidden)
     if h0 is not None:
         h0 = np.asarray(h0, dtype=float)
         if h0.shape != shape:
-            raise ValueError(f"h0 must have shape {shape} (E?, B, H), got {h0.shape}")
+            raise ValueError(f"h0 must have shape {shape} (M?, B, H), got {h0.shape}")
     starts = np.arange(0, T_total, k)
-    steps = epochs * len(starts)
-    losses = np.empty((steps,) + lead)
-    diverged_at = np.full(lead, -1)
-    eval_steps, eval_rows = [], []
-    begin = time.perf_counter()
-
-    def record_eval(step):
-        row = {name: np.asarray(v, dtype=float) for name, v in evaluate(model).items()}
-        eval_steps.append(step)
-        eval_rows.append(row)
-        if progress is not None:
-            progress(step, steps, row)
-
+    run = _Run(model, epochs * len(starts), evaluate, eval_every, progress)
     state = np.zeros(shape)
     with np.errstate(all="ignore"):                       # divergence is detected, not warned about
-        if evaluate is not None:
-            record_eval(0)
-        step = 0
         for _ in range(epochs):
             state = np.zeros(shape) if h0 is None else h0.copy()
             for s in starts:
-                Y = model.forward(X[..., s:s + k, :], h0=state)   # z^0 of this window = the carried state
-                value, dY = loss(Y, D[..., s:s + k, :])
-                losses[step] = value
-                step += 1
-                dead = ~np.isfinite(value)
-                diverged_at = np.where(dead & (diverged_at < 0), step, diverged_at)
-                alive = diverged_at < 0
-                model.backward(np.where(alive[..., None, None, None], dY, 0.0))   # inside the window only
-                for g in model.grads.values():
-                    g[~alive] = 0.0
-                optimizer.step(model.params, model.grads)
-                state = model.hidden[..., -1, :]          # z^k of this window, a new array; dh0 dropped
+                # z^0 of this window = the carried state; BPTT inside the window only (dh0 dropped)
+                alive = run.update(loss, optimizer, X[..., s:s + k, :], D[..., s:s + k, :], h0=state)
+                state = model.hidden[..., -1, :]          # z^k of this window, a new array
                 state[~alive] = 0.0
                 if not alive.any():
                     break
-                if evaluate is not None and (step % eval_every == 0 or step == steps):
-                    record_eval(step)
-                elif progress is not None and evaluate is None and (step % eval_every == 0 or step == steps):
-                    progress(step, steps, {})
             if not alive.any():
                 break
-    seconds = time.perf_counter() - begin
-    losses = losses[:step]
-    evals = {name: _mask_after([r[name] for r in eval_rows], eval_steps, diverged_at)
-             for name in (eval_rows[0] if eval_rows else {})}
-    history = History(_mask_after(losses, np.arange(1, step + 1), diverged_at),
-                      np.array(eval_steps), evals, diverged_at, seconds)
+    history = run.history()
     history.window_starts = starts
     history.state = state
     return history

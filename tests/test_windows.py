@@ -165,5 +165,5 @@ def test_bad_streams_raise_clear_errors():
     bad[0, 0, 0] = np.nan
     with pytest.raises(ValueError, match="finite"):
         train_stream(m, squared_error, bad, D, 3, SGD(0.1))
-    with pytest.raises(ValueError, match="E=2 first"):
+    with pytest.raises(ValueError, match="M=2 first"):
         train_stream(model_(n_models=2), squared_error, np.stack([X] * 3), D, 3, SGD(0.1))
