@@ -156,7 +156,7 @@ def draw_trajectories(radius=0.9, activation="tanh", pattern="impulse", T=T_DEFA
             note = f"never below 1 % of its start (dotted) within T = {T}"
         ax_tr.text(0.99, 0.95, note, transform=ax_tr.transAxes, ha="right", va="top", fontsize=9,
                    bbox=dict(fc="white", ec="none", alpha=0.8))
-    ax_tr.set_ylabel(r"$\|z^t - z^t_{rest}\|$" + "\n(log scale)")
+    ax_tr.set_ylabel(r"trace $\|z^t - z^t_{rest}\|$" + "\n(log scale)")
     ax_tr.set_xlabel("time step t")
     top = max(np.max(trace), 1.0)
     ax_tr.set_ylim(max(np.min(trace) / 3, LEVEL * trace[0] / 100), top * 3)
