@@ -323,3 +323,11 @@ def test_exercise_checks(capsys):
     assert not ex.check_ordered_split(36)
     out = capsys.readouterr().out
     assert "Correct." in out and "Not yet:" in out
+
+
+def test_prefix_states_are_the_forward_pass():
+    _, s = data.clean_sine()
+    m = sine.elman_model(seeds=[0, 3])
+    z = sine.prefix_states(m, s[:7])
+    m.forward(s[None, :7, None])
+    assert np.allclose(z[:, 1:], m.hidden[:, 0], rtol=0, atol=1e-14) and np.all(z[:, 0] == 0)

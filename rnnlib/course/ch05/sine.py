@@ -279,9 +279,10 @@ def train_online(model, series, epochs=300, lr=0.1, truncate="detach"):
                 model.backward(dY)
                 grads = model.grads
             elif per_model:
-                Y = model.forward(X[:, :j + 1])
-                loss, _ = squared_error(Y[..., -1:, :], D[:, j:j + 1])
-                grads = last_step_grads(model, X[0, :j + 1, 0], Y[:, 0, -1, 0] - D[0, j, 0], k)
+                z = prefix_states(model, X[0, :j + 1, 0])        # the prefix re-run with the current weights
+                dy = np.sum(z[:, -1] * model.params["W_out"][:, :, 0], axis=-1) - D[0, j, 0]   # y^j - d^j, (M,)
+                loss = 0.5 * dy ** 2
+                grads = states_grads(model, X[0, :j + 1, 0], z, dy, k)
             else:
                 Y = model.forward(X[:, :j + 1])
                 dY = np.zeros_like(Y)
@@ -294,14 +295,24 @@ def train_online(model, series, epochs=300, lr=0.1, truncate="detach"):
     return {"running": running, "fresh": fresh}
 
 
-def last_step_grads(model, x, dy, k):
-    """Gradients of (y^T - d)^2 / 2 at the LAST step of the last forward pass, run on the one
-    sequence ``x`` (T,) from z^0 = 0, the error followed back k[m] steps for model m (0: all the
+def prefix_states(model, x):
+    """z^0 = 0, z^1, ..., z^T of a tanh network without biases run on one sequence x (T,),
+    every model at once: (M, T + 1, H). The forward pass of ``SimpleRNN`` for B = 1, without
+    its bookkeeping (the sweep in ``train_online`` re-runs a prefix at every step)."""
+    W_in, W = model.params["W_in"][:, 0, :], model.params["W"]
+    z = np.zeros((W.shape[0], len(x) + 1, W.shape[-1]))
+    for t, xt in enumerate(x):
+        z[:, t + 1] = np.tanh(xt * W_in + (z[:, t, None, :] @ W)[:, 0])
+    return z
+
+
+def states_grads(model, x, z, dy, k):
+    """Gradients of (y^T - d)^2 / 2 at the LAST step of one sequence x (T,), given its states
+    z (M, T + 1, H) with z^0 first, the error followed back k[m] steps for model m (0: all the
     way); tanh hidden, identity output, no biases. dy : (M,) = y^T - d.
     The same as ``backward(dY, truncate=k[m])`` model by model (tests/test_ch05.py)."""
-    z = model.hidden[:, 0]                                   # (M, T, H): z^1..z^T
-    M, T, H = z.shape
-    z = np.concatenate([np.zeros((M, 1, H)), z], axis=1)     # z^0 = 0 first
+    M, T = z.shape[0], z.shape[1] - 1
+    H = z.shape[2]
     W, W_out = model.params["W"], model.params["W_out"]
     reach = np.where(np.asarray(k) == 0, T, np.minimum(k, T))
     fprime = 1 - z[:, 1:] ** 2                               # f'(u^t) = 1 - tanh^2, (M, T, H)
@@ -318,6 +329,13 @@ def last_step_grads(model, x, dy, k):
     g["W"][...] = np.swapaxes(z[:, :-1], 1, 2) @ delta                                     # sum_t [z^{t-1}]^T delta^t
     g["W_out"][...] = z[:, T, :, None] * dy[:, None, None]                                 # [z^T]^T delta_out^T
     return g
+
+
+def last_step_grads(model, x, dy, k):
+    """``states_grads`` for the last forward pass of ``model``, run on x (T,) from z^0 = 0."""
+    z = model.hidden[:, 0]                                   # (M, T, H): z^1..z^T
+    z = np.concatenate([np.zeros((z.shape[0], 1, z.shape[2])), z], axis=1)
+    return states_grads(model, x, z, dy, k)
 
 
 def sequence_loss(model, series):
