@@ -11,6 +11,7 @@ activations, init, rnn, losses, optim, train, gradcheck, data):
     ch03  adder, probe, explorer, exercises    03 the binary adder
     ch04  sweeps, explorer, exercises          04 init, activation, learning rate, hidden size
     ch05  sine, explorer, exercises            05 the sine wave
+    ch06  tasks, experiments, mapping, explorer, exercises  06 long-range memory
     ch07  corpus, ngrams, training, sampling, units, explorer, exercises  07 a character-level language model
 
 A later chapter may import an earlier one (notebook 04 trains the adders of
