@@ -12,7 +12,7 @@ from rnnlib.course.ch04 import exercises as ex  # noqa: E402
 from rnnlib.course.ch03.adder import LECTURE, AdderSetup, per_model_activation, summarize, train_adders  # noqa: E402
 from rnnlib.data import adder_test_set  # noqa: E402
 from rnnlib.course.ch04 import explorer  # noqa: E402
-from rnnlib.course.ch04.sweeps import diagnostics, probe_diagnostics, table  # noqa: E402
+from rnnlib.course.ch04.sweeps import diagnostics, probe_diagnostics, summary, table  # noqa: E402
 
 SMALL_TEST = adder_test_set(n=32)
 
@@ -94,7 +94,7 @@ def test_probe_diagnostics_shapes_and_restore():
     X = np.random.default_rng(1).integers(0, 2, (6, 8, 2)).astype(float)
     D = np.random.default_rng(2).integers(0, 2, (6, 8, 1)).astype(float)
     d = probe_diagnostics(model, np.full(3, 0.1), X, D, 0.25)
-    assert set(d) == {"saturated", "z_max", "v_abs", "grad_norm", "step_dv"}
+    assert set(d) == {"saturated", "z_max", "v_abs", "grad_norm", "param_norm", "step_dv"}
     assert all(v.shape == (3,) for v in d.values())
     assert np.all(d["saturated"] > 0.3)  # std 10 saturates most sigmoid units
     for k in before:
@@ -133,8 +133,8 @@ def test_widget_builds_with_the_default_setting():
 @pytest.mark.parametrize("check, right, wrong", [
     (ex.check_preactivation_std, np.sqrt(40), 40.0),
     (ex.check_saturation_threshold, 5.99, 4.0),
-    (ex.check_step_ratio, 10, 100),
-    (ex.check_matched_lr, 0.01, 0.001),
+    (ex.check_saturated_loss_std, np.sqrt(2) / 2, 1.0),
+    (ex.check_glorot_std, np.sqrt(2 / 161), 1 / np.sqrt(160)),
     (ex.check_relu_growth, 1.5 ** 7, 1.5 ** 8),
 ])
 def test_exercise_checks(check, right, wrong, capsys):
@@ -160,3 +160,36 @@ def test_table_edge_rows_print_bounds_and_check_them():
         table([("a", row)], edge={"a": dict(final=(0, 0.3))})
     with pytest.raises(ValueError, match="not in the table"):
         table([("a", row)], edge={"b": dict(final=None)})
+
+
+def test_table_prints_intervals_and_censored_medians():
+    row = {"seeds": 10, "solved": 9, "solve_rate": 0.9, "median_steps": 4500.0, "final_accuracy": 1.0, "diverged": 0,
+           "steps_to_solve": np.array([4500, 6750, -1, 3500, 4000, 4500, 4000, 5500, 5500, 4250]), "limit": 10_000}
+    few = dict(row, solved=4, steps_to_solve=np.array([100, 200, 300, 400] + [-1] * 6))
+    lines = table([("a", row), ("b", few), ("c", few)], edge={"c": dict(solved=(0, 4), diverged=(0, 3))}).splitlines()
+    assert "9/10" in lines[2] and "0.55-1.00" in lines[2] and "4,500" in lines[2]     # median of all ten, one censored
+    assert "> 10,000" in lines[3] and "0.12-0.74" in lines[3]
+    assert "<= 4/10" in lines[4] and "0.00-0.74" in lines[4] and "> 10,000" in lines[4] and "<= 3" in lines[4]
+    assert "4,000-5,000" in table([("a", row)], edge={"a": dict(median=(4000, 5000))})
+    with pytest.raises(AssertionError, match="median"):
+        table([("a", row)], edge={"a": dict(median=(1000, 2000))})
+    with pytest.raises(AssertionError, match="diverged"):
+        table([("a", dict(row, diverged=5))], edge={"a": dict(diverged=(0, 3))})
+
+
+def test_summary_adds_steps_and_limit():
+    run = train_adders(LECTURE.but(steps=20), [0, 1], eval_every=10, test_set=SMALL_TEST)
+    s = summary(run.parts[0])
+    assert s["limit"] == 20 and s["steps_to_solve"].shape == (2,) and s["seeds"] == 2
+
+
+def test_probe_diagnostics_of_a_diverged_model_are_nan_and_spare_the_others():
+    model = SimpleRNN(2, 5, 1, activation="relu", seed=0, n_models=2, bias=False)
+    model.params["W_out"][1] = np.nan
+    X = np.random.default_rng(1).integers(0, 2, (4, 8, 2)).astype(float)
+    D = np.random.default_rng(2).integers(0, 2, (4, 8, 1)).astype(float)
+    d = probe_diagnostics(model, 0.1, X, D, 1.0)
+    alone = SimpleRNN(2, 5, 1, activation="relu", seed=0, n_models=1, bias=False)
+    a = probe_diagnostics(alone, 0.1, X, D, 1.0)
+    assert all(np.isnan(v[1]) for v in d.values())
+    assert all(np.isclose(d[k][0], a[k][0]) for k in d)

@@ -40,21 +40,26 @@ def check_saturation_threshold(u_abs):
                    "solve s (1 - s) = 0.0025 for the small root s = sigmoid(-u), then u = log((1 - s) / s)")
 
 
-def check_step_ratio(ratio):
-    """Exercise 3. One SGD step on W_out alone moves v by -lr * delta_out * ||z||^2. With every
-    hidden unit at z = 0.5, how many times larger is the move for hidden 160 than for hidden 16?"""
-    x = _number(ratio)
+def check_saturated_loss_std(loss_std):
+    """Exercise 3. An output saturated on every bit (exactly 0 or 1), right or wrong with probability
+    1/2 on each of 8 bits independently: the std of E = sum_t 1/2 (y^t - d^t)^2 over random sums."""
+    x = _number(loss_std)
     if x is None:
         return False
-    return verdict(np.isclose(x, 10.0), "||z||^2 = H * 0.25: compare H = 160 with H = 16")
+    want = 0.5 * np.sqrt(8 * 0.25)                   # E = K / 2, K ~ Binomial(8, 1/2) wrong bits
+    return verdict(np.isclose(x, want, rtol=1e-3),
+                   "each bit adds 1/2 if wrong, 0 if right: E = K / 2 with K the number of wrong bits, "
+                   "a binomial count (n = 8, p = 1/2) whose variance is n p (1 - p)")
 
 
-def check_matched_lr(lr):
-    """Exercise 4. The learning rate for hidden 160 that moves v as much per step as lr 0.1 does for hidden 16."""
-    x = _number(lr)
+def check_glorot_std(std):
+    """Exercise 4. Glorot and Bengio's std sqrt(2 / (fan_in + fan_out)) for W_out of the hidden-160
+    network (160 units to 1 output)."""
+    x = _number(std)
     if x is None:
         return False
-    return verdict(np.isclose(x, 0.01), "the move is lr * ||z||^2 * delta_out and ||z||^2 grew tenfold")
+    return verdict(np.isclose(x, np.sqrt(2 / 161), rtol=1e-2),
+                   "fan-in 160, fan-out 1: the variance is 2 / 161; the std is its square root")
 
 
 def check_relu_growth(factor):

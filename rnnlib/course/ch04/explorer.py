@@ -10,8 +10,8 @@ solve rates (the learning-rate x init-scale map).
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rnnlib.course.ch03.adder import LECTURE, summarize, train_adders
-from rnnlib.course.ch04.sweeps import table
+from rnnlib.course.ch03.adder import LECTURE, train_adders
+from rnnlib.course.ch04.sweeps import summary as summarize_run, table
 from rnnlib.course.plotting import plot_band, smooth
 from rnnlib.data import adder_test_set
 from rnnlib.init import INITS
@@ -25,13 +25,13 @@ EXPLORER_TEST_SET = dict(n=128, seed=12345)
 def draw_setting(setup=START, seeds=range(8), progress=None, axes=None):
     """Train an AdderSetup on every seed (fresh sums every step, as in the lecture notes), draw it.
 
-    Returns (figure, summary dict from ``summarize``, table text). Accuracy is the share of
+    Returns (figure, summary dict from ``rnnlib.course.ch04.sweeps.summary``, table text). Accuracy is the share of
     exact sums on 128 fixed test sums, measured 20 times per run.
     """
     s, seeds = setup, list(seeds)
     hist = train_adders(s, seeds, eval_every=max(s.steps // 20, 1),
                         test_set=adder_test_set(**EXPLORER_TEST_SET), progress=progress).history
-    summary = summarize(hist)
+    summary = summarize_run(hist)
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
     fig = axes[0].figure
