@@ -15,6 +15,7 @@ INITS = ("xavier", "normal", "he", "orthogonal", "identity")
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 LEARNING_RATES = (0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
 START = RECIPE.but(steps=300)   # where the sliders start: the better recipe, 300 steps
+COLOR = "tab:green"             # the recipe's colour in notebook 03's figures
 
 
 def explore(setup=START, seeds=range(5), progress=None, data_seed=2024):
@@ -46,11 +47,11 @@ def draw_explorer(setup=START, seeds=range(5), progress=None, data_seed=2024):
     window = max(history.steps // 20, 1)
     loss = smooth(history.loss, window)
     if np.isfinite(loss).any():
-        plot_band(ax_l, np.arange(window, history.steps + 1), loss)
+        plot_band(ax_l, np.arange(window, history.steps + 1), loss, color=COLOR)
         ax_l.set_yscale("log")
     ax_l.set_xlabel("training step")
     ax_l.set_ylabel(f"training loss (BCE per sum,\nmoving average of {window})")
-    plot_band(ax_a, history.eval_steps, history.evals["accuracy"])
+    plot_band(ax_a, history.eval_steps, history.evals["accuracy"], color=COLOR)
     ax_a.set_ylim(-0.03, 1.03)
     ax_a.set_xlabel("training step")
     ax_a.set_ylabel("exact sums on the test set")
