@@ -7,9 +7,9 @@ left: ``x W_in``, ``z W``, ``z W_out``).
 
 - ``"normal"``: N(0, std^2) for every matrix. The E-qualification lecture
   notes' code does this with ``weight_init_std``.
-- ``"xavier"``: N(0, 1/fan_in) times ``std`` (a gain, 1 by default). This is
-  the form used in the lecture code and in the adder tutorial (``randn / sqrt(n_upper)``);
-  Glorot and Bengio's original averages fan-in and fan-out.
+- ``"xavier"``: N(0, 1/fan_in) times ``std`` (a gain, 1 by default). The name is
+  the lecture code's and the adder tutorial's (``randn / sqrt(n_upper)``), but this
+  1/fan_in form is LeCun's; Glorot and Bengio's ("Xavier") uses 2 / (fan_in + fan_out).
 - ``"he"``: N(0, 2/fan_in) times ``std`` (He et al. 2015, for ReLU).
 - ``"identity"``: recurrent W = std * I, the others Xavier with gain std (Le, Jaitly and
   Hinton 2015, "IRNN").
