@@ -24,11 +24,12 @@ def check_horizon(steps):
 
 
 def check_truncation(k):
-    """Exercise 3. The smallest truncate=k for which the error at the last step of a T = 30 sequence reaches u^1."""
+    """Exercise 3. Adding problem, T = 30 (first marker among steps 1..15): the smallest truncate=k for which
+    the last step's error reaches the first marker when it sits as late as it can."""
     if (m := missing(k)) is not None:
         return m
-    return verdict(int(k) == 30, "truncate=k lets the error of step T reach u^T, u^(T-1), ..., u^(T-k+1); "
-                                 "solve T - k + 1 = 1")
+    return verdict(int(k) == 16, "the latest first marker is at step 15; truncate=k lets the error of step T "
+                                 "reach u^T, ..., u^(T-k+1): solve T - k + 1 = 15")
 
 
 def check_from_torch(convert):
