@@ -296,6 +296,17 @@ def test_explorer_draws_and_changes():
         assert ax.get_xlabel() and ax.get_ylabel()
     assert r1["one_step"].shape == (40,) and r2["one_step"].shape == (45,)
     assert r1["persistence"].shape == (2,)
+    # the per-step held-out errors average to the reported val_loss and persistence
+    assert r1["val_per_step"].shape == r1["persistence_per_step"].shape == (2, 10)
+    assert np.allclose(r1["val_per_step"].mean(axis=-1), r1["fit"]["val_loss"][-1])
+    assert np.allclose(r1["persistence_per_step"].mean(axis=-1), r1["persistence"])
+    # AR(10) fitted on the training points s_0..s_36 only, scored on the held-out targets s_37..s_49
+    x, s = data.noisy_sine(rng=0, n_models=2)
+    coef = sine.ar_fit(s, 10, 37)
+    idx = np.arange(36, 40)[:, None] + np.arange(1, 11)[None, :]
+    pred = np.stack([[sine.ar_step(coef[m], s[m, :t]) for t in range(37, 50)] for m in range(2)])
+    assert np.allclose(r1["ar"], np.mean((pred[:, idx - 37] - s[:, idx]) ** 2, axis=(-2, -1)))
+    assert r1["ar_first"] == 10 and r2["ar_first"] == 10 and r2["ar_free"].shape == (40,)
     assert not np.allclose(r1["fit"]["loss"], r2["fit"]["loss"])
     plt.close("all")
 
