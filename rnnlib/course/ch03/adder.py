@@ -449,8 +449,9 @@ class FirstStepOutputGrad(SimpleRNN):
 
     def backward(self, dY, truncate=None):
         dX = super().backward(dY, truncate)
-        _, _, Z, V, Y = self.last_forward()                # batch-first: (M?, B, T, n)
+        _, _, Z, V, Y = self.last_forward()                # batch-first: V, Y (M?, B, T, n); Z (M?, B, T+1, H)
         dV1 = np.asarray(dY, dtype=float)[..., 0, :] * self.g.grad(V[..., 0, :], Y[..., 0, :])
+        # Z has z^0 at position 0, so Z[..., 1, :] is z^1 (V and Y start at step 1: position 0 is step 1)
         self.grads["W_out"][...] = Z[..., 1, :].swapaxes(-1, -2) @ dV1   # [z^1]^T delta_out^1 only
         self.grads["c"][...] = dV1.sum(axis=-2) if self.bias else 0.0
         return dX

@@ -11,6 +11,7 @@ from collections import namedtuple
 import numpy as np
 
 from rnnlib.course.ch03.adder import steps_to_solve, train_adders
+from rnnlib.course.stats import censored_median
 from rnnlib.rnn import SimpleRNN
 
 
@@ -49,7 +50,9 @@ not_exact : of these, how many are not exact on the
 nudged : number of nudged runs (streams x seeds x nudges other than 0).
 moved : of the nudged runs, how many solve at another step than the same
     seed on the same stream as drawn (never solving counts as step -1).
-median_steps : median step of solving over every run that solves.
+median_steps : median step of solving over all runs, a run that never solves
+    counted as more than the setup's steps (``censored_median``; inf when
+    more than half never solve).
 """
 
 
@@ -69,7 +72,7 @@ def nudge_study(setup, data_seeds, seeds=range(10), nudges=(0, +1, -1), eval_eve
             solve[data_seed, nudge] = steps_to_solve(h)
             not_exact += int(np.sum(np.ma.filled(h.evals["accuracy"][-1], 0.0) != 1.0))
     moved = sum(int(np.sum(solve[d, n] != solve[d, 0])) for d in data_seeds for n in nudges[1:])
-    solved = np.concatenate([s[s > 0] for s in solve.values()])
+    every_run = np.concatenate(list(solve.values()))
     return NudgeStudy(runs=len(data_seeds) * len(nudges) * len(seeds), not_exact=not_exact,
                       nudged=len(data_seeds) * len(seeds) * (len(nudges) - 1), moved=moved,
-                      median_steps=float(np.median(solved)) if solved.size else float("nan"))
+                      median_steps=censored_median(every_run, setup.steps))
