@@ -75,12 +75,16 @@ class _Run:
                 for g in self.model.grads.values():
                     g[~alive] = 0.0                   # a diverged model stays as it was
             optimizer.step(self.model.params, self.model.grads)
+        return alive
+
+    def report(self):
+        """After an update: evaluate (or just report progress) every ``eval_every`` steps and at the last.
+        An evaluation may run the model on other data: read what the update left first."""
         if self.step % self.eval_every == 0 or self.step == self.steps:
             if self.evaluate is not None:
                 self._record_eval()
             elif self.progress is not None:
                 self.progress(self.step, self.steps, {})
-        return alive
 
     def _record_eval(self):
         row = {k: np.asarray(v, dtype=float) for k, v in self.evaluate(self.model).items()}
@@ -122,6 +126,7 @@ def train(model, loss, batches, optimizer, steps, truncate=None,
             X, D = next(batches)
             if not run.update(loss, optimizer, X, D, truncate=truncate).any():
                 break
+            run.report()
     return run.history()
 
 
@@ -206,6 +211,7 @@ def train_stream(model, loss, X, D, window, optimizer, epochs=1, h0=None,
                 state[~alive] = 0.0
                 if not alive.any():
                     break
+                run.report()
             if not alive.any():
                 break
     history = run.history()

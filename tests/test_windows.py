@@ -167,3 +167,16 @@ def test_bad_streams_raise_clear_errors():
         train_stream(m, squared_error, bad, D, 3, SGD(0.1))
     with pytest.raises(ValueError, match="M=2 first"):
         train_stream(model_(n_models=2), squared_error, np.stack([X] * 3), D, 3, SGD(0.1))
+
+
+def test_an_evaluation_does_not_change_the_carried_state():
+    """An evaluate hook that runs the model on other data (another batch size) between windows
+    must not leak into the state carried to the next window."""
+    X, D = stream()
+    other = np.random.default_rng(9).standard_normal((5,) + X.shape[-2:])
+    plain, probed = model_(), model_()
+    h1 = train_stream(plain, squared_error, X, D, 4, SGD(0.1), epochs=2)
+    h2 = train_stream(probed, squared_error, X, D, 4, SGD(0.1), epochs=2, eval_every=1,
+                      evaluate=lambda m: {"y": m.forward(other).mean()})
+    np.testing.assert_array_equal(h1.loss, h2.loss)
+    np.testing.assert_array_equal(h1.state, h2.state)
