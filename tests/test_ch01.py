@@ -191,6 +191,7 @@ def test_exercise_5_last_states(capsys):
 
 def test_exercise_6_memory(capsys):
     formula, corrected, measured = ex.solution_6()
+    assert (round(formula, 1), round(corrected, 1), measured) == (21.6, 17.2, 18)
     assert measured == 18 and round(formula, 1) == 21.6
     assert ex.check_memory(formula, corrected, measured)
     assert "one too small" in hint(capsys, ex.check_memory(formula, corrected, measured - 1))

@@ -115,7 +115,7 @@ def draw_memory(radii=(0.5, 0.7, 0.9, 0.95, 1.5), T=80, t0=20, seed=0):
         if r < 1:
             ax.semilogy(t, tr[t0 - 1] * r ** (t - float(t0)), "--", color=color, lw=0.9)
     ax.axhline(LEVEL * start, color="k", lw=1, ls=":")
-    ax.plot([], [], "k--", lw=0.9, label=rf"straight line $\rho^{{t-{t0}}}$" + "\n" + rf"through $t = {t0}$")
+    ax.plot([], [], "k--", lw=0.9, label=rf"straight line through $t = {t0}$:" + "\n" + rf"trace({t0}) $\rho^{{t-{t0}}}$")
     ax.plot([], [], "k:", lw=1, label="1 % of the\ntrace at t = 1")
     ax.set_ylim(LEVEL * start / 30, 10)
     ax.set_xlim(0, T + 1)
@@ -240,8 +240,9 @@ def draw_rnn_diagram(T=3):
         node(cx, ys["y"], f"$y^{t} = g(v^{t})$", "y", size=11)
         arrow(cx, ys["x"], cx, ys["z"], "$W_{in}$")
         arrow(cx, ys["z"], cx, ys["y"], "$W_{out}$")
-        ax.text(cx + 0.1, ys["z"] - 0.42, "$+b$", fontsize=9, ha="left", va="center", color="dimgray")
-        ax.text(cx + 0.1, ys["y"] - 0.42, "$+c$", fontsize=9, ha="left", va="center", color="dimgray")
+        # b is added where u^t sums the two arrows (at the node), c where v^t is formed
+        ax.text(cx - half - 0.02, ys["z"] - 0.3, "$+b$", fontsize=9, ha="right", va="center", color="dimgray")
+        ax.text(cx - 0.36, ys["y"] - 0.3, "$+c$", fontsize=9, ha="right", va="center", color="dimgray")
         start = cx - dx + (half0 if t == 1 else half)
         arrow(start, ys["z"], cx - half, ys["z"], "$W$", label_xy=((start + cx - half) / 2 - 0.12, ys["z"] + 0.2),
               color="tab:red", shrink=2)
@@ -256,6 +257,6 @@ def draw_rnn_diagram(T=3):
     ax.set_ylim(-1.0, 3.0)
     ax.axis("off")
     ax.set_title("One RNN cell, and the same cell unrolled over time: every step shares "
-                 "$W_{in}$, $W$, $W_{out}$, $b$, $c$")
+                 "$W_{in}$, $W$, $W_{out}$, $b$, $c$ and $f$, $g$")
     fig.tight_layout()
     return fig
