@@ -155,13 +155,15 @@ def test_widget_builds():
 
 # ---------------------------------------------------------------- exercises
 def test_exercise_checks(capsys):
-    assert ex.check_chain_rule(lambda x, y: 2 * (x + y))
-    assert not ex.check_chain_rule(lambda x, y: 2 * x)
+    assert ex.check_chain_rule(lambda x, y: (np.sin(x * y) + x * y * np.cos(x * y)) * y)
+    assert not ex.check_chain_rule(lambda x, y: np.sin(x * y) + x * y * np.cos(x * y))   # dt/dx forgotten
+    assert not ex.check_chain_rule(lambda x, y: 2 * (x + y))
     assert not ex.check_chain_rule(None)
     assert ex.check_gradient_shapes({"W_in": (2, 16), "W": (16, 16), "b": (16,), "W_out": (16, 1), "c": (1,)})
     assert not ex.check_gradient_shapes({"W_in": (16, 2), "W": (16, 16), "b": (16,), "W_out": (16, 1), "c": (1,)})
-    assert ex.check_delta_step(lambda dn, do, fp, W, Wo: (dn @ W.T + do @ Wo.T) * fp)
-    assert not ex.check_delta_step(lambda dn, do, fp, W, Wo: (dn @ W + do @ Wo.T) * fp)
+    assert ex.check_delta_step(lambda dn, dn2, do, fp, W, W2, Wo: (dn @ W.T + dn2 @ W2.T + do @ Wo.T) * fp)
+    assert not ex.check_delta_step(lambda dn, dn2, do, fp, W, W2, Wo: (dn @ W.T + do @ Wo.T) * fp)   # W2 path missing
+    assert not ex.check_delta_step(lambda dn, dn2, do, fp, W, W2, Wo: (dn @ W + dn2 @ W2 + do @ Wo.T) * fp)
     assert ex.check_vanishing_threshold(4)
     assert not ex.check_vanishing_threshold(1)
 

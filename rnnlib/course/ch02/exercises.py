@@ -10,16 +10,24 @@ PARAMS = ("W_in", "W", "b", "W_out", "c")
 
 
 def check_chain_rule(dz_dx):
-    """Exercise 1. z = t^2 with t = x + y: ``dz_dx(x, y)`` should return dz/dx."""
+    """Exercise 1. z = t sin t with t = x y: ``dz_dx(x, y)`` should return dz/dx. Checked against
+    a central difference (h = 1e-6) at five random points."""
     if (m := missing(dz_dx)) is not None:
         return m
     rng = np.random.default_rng(0)
-    points = rng.uniform(-3, 3, (5, 2))
+    points = rng.uniform(-2, 2, (5, 2))
+    h = 1e-6
+
+    def z(x, y):
+        t = x * y
+        return t * np.sin(t)
+
     try:
-        ok = all(np.isclose(float(dz_dx(x, y)), 2 * (x + y)) for x, y in points)
+        ok = all(np.isclose(float(dz_dx(x, y)), (z(x + h, y) - z(x - h, y)) / (2 * h), rtol=1e-5, atol=1e-7)
+                 for x, y in points)
     except Exception as exc:
         return raised(exc)
-    return verdict(ok, "dz/dx = dz/dt * dt/dx; what is dz/dt for z = t^2, and dt/dx for t = x + y?")
+    return verdict(ok, "dz/dx = dz/dt * dt/dx: dz/dt for z = t sin t needs the product rule; dt/dx for t = x y is y")
 
 
 def check_gradient_shapes(shapes, n_in=2, n_hidden=16, n_out=1):
@@ -35,22 +43,23 @@ def check_gradient_shapes(shapes, n_in=2, n_hidden=16, n_out=1):
 
 
 def check_delta_step(delta_step):
-    """Exercise 3. ``delta_step(delta_next, delta_out, fprime, W, W_out)`` -> delta^t, all (B, .) arrays."""
+    """Exercise 3. An RNN with u^t = x^t W_in + z^{t-1} W + z^{t-2} W2 + b:
+    ``delta_step(delta_next, delta_next2, delta_out, fprime, W, W2, W_out)`` -> delta^t, all (B, .) arrays."""
     if (m := missing(delta_step)) is not None:
         return m
     rng = np.random.default_rng(1)
     B, H, n_out = 3, 5, 2
-    delta_next, fprime = rng.standard_normal((B, H)), rng.uniform(0, 1, (B, H))
-    delta_out = rng.standard_normal((B, n_out))
-    W, W_out = rng.standard_normal((H, H)), rng.standard_normal((H, n_out))
-    want = (delta_next @ W.T + delta_out @ W_out.T) * fprime
+    delta_next, delta_next2 = rng.standard_normal((B, H)), rng.standard_normal((B, H))
+    fprime, delta_out = rng.uniform(0, 1, (B, H)), rng.standard_normal((B, n_out))
+    W, W2, W_out = rng.standard_normal((H, H)), rng.standard_normal((H, H)), rng.standard_normal((H, n_out))
+    want = (delta_next @ W.T + delta_next2 @ W2.T + delta_out @ W_out.T) * fprime
     try:
-        got = np.asarray(delta_step(delta_next, delta_out, fprime, W, W_out), dtype=float)
+        got = np.asarray(delta_step(delta_next, delta_next2, delta_out, fprime, W, W2, W_out), dtype=float)
     except Exception as exc:
         return raised(exc)
     ok = got.shape == want.shape and np.allclose(got, want)
-    hint = ("two paths reach u^t: the future through W and the output through W_out; "
-            "multiply each error by the transposed weight, add, then multiply by f'(u^t) elementwise")
+    hint = ("z^t now reaches the loss by three paths: the output through W_out, u^{t+1} through W and "
+            "u^{t+2} through W2; transpose each weight, add the three errors, then multiply by f'(u^t)")
     return verdict(ok, hint)
 
 
