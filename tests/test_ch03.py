@@ -209,8 +209,9 @@ def test_explorer_widget_has_the_six_controls():
 
 # ---------------------------------------------------------------------------- exercises
 def test_exercise_checks(capsys):
-    X = addition_pairs(np.array([13]), np.array([33]), 8)[0][0]
+    X = addition_pairs(np.array([27]), np.array([100]), 8)[0][0]
     assert ex.check_encoding(X) and not ex.check_encoding(X[::-1]) and not ex.check_encoding(None)
+    assert not ex.check_encoding(X[:, ::-1])
     assert not ex.check_encoding(np.zeros((2, 8)))
     assert "most significant first" in capsys.readouterr().out
 
@@ -225,7 +226,8 @@ def test_exercise_checks(capsys):
     assert not ex.check_carry_function(lambda a, b, n: [0] * n)
     assert not ex.check_carry_function(lambda a, b, n: 1 / 0)
     assert ex.check_msb_first_step(8) and not ex.check_msb_first_step(1)
-    assert ex.check_longest_chain(7) and not ex.check_longest_chain(8)
+    assert ex.check_longest_chain(7.3) and not ex.check_longest_chain(5) and not ex.check_longest_chain(8)
+    assert not ex.check_longest_chain("many")
     assert not ex.check_longest_chain(None)
 
 
