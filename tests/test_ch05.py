@@ -326,12 +326,12 @@ def test_exercise_checks(capsys):
     assert not ex.check_windows(lambda s, L: 1 / 0)
     assert ex.check_lr(0.001)
     assert not ex.check_lr(0.01)
-    assert ex.check_blind_step(11)
-    assert not ex.check_blind_step(10)
+    assert ex.check_blind_step(8)
+    assert not ex.check_blind_step(11)
     assert ex.check_detach("W_out")
     assert not ex.check_detach("W")
-    assert ex.check_ordered_split(27)
-    assert not ex.check_ordered_split(36)
+    assert ex.check_ordered_split(40)
+    assert not ex.check_ordered_split(47)
     out = capsys.readouterr().out
     assert "Correct." in out and "Not yet:" in out
 

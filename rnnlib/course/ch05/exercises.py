@@ -49,26 +49,28 @@ def check_lr(lr):
 
 
 def check_blind_step(k):
-    """Exercise 4. With windows of L = 10, the first free-running step whose input window holds no true value."""
+    """Exercise 4. With windows of L = 7, the first free-running step whose input window holds no true value."""
     if (m := missing(k)) is not None:
         return m
-    return verdict(int(k) == 11, "step 1 sees 10 true values, step 2 sees 9 and one prediction, "
-                                 "step k sees 10 - (k - 1) true values: when is that 0?")
+    return verdict(int(k) == 8, "step 1 sees 7 true values, step 2 sees 6 and one prediction, "
+                                "step k sees 7 - (k - 1) true values: when is that 0?")
 
 
 def check_detach(answer):
-    """Exercise 5. Which parameter's gradient is unchanged by the PyTorch Elman tutorial's detach (truncate=1)
-    vs. full BPTT? One of W_in, W, W_out."""
+    """Exercise 5. With fresh contexts and a one-step gradient (truncate=1), which parameter's gradient is
+    exactly as in full BPTT? One of W_in, W, W_out."""
     if (m := missing(answer)) is not None:
         return m
-    return verdict(answer == "W_out", "dE/dW_out = sum_t z^t delta_out^t needs no error flowing back in time; "
-                                      "the other two need delta^t, which is where truncation cuts")
+    return verdict(answer == "W_out", "dE/dW_out = sum_t z^t delta_out^t needs no error flowing back in time, "
+                                      "and with fresh contexts z^t is the full-BPTT z^t; the other two need "
+                                      "delta^t, which is where truncation cuts")
 
 
 def check_ordered_split(n):
-    """Exercise 6. 50 points, windows of L = 10, the last 4 windows held out, no shared targets:
+    """Exercise 6. 60 points, windows of L = 8, the last 5 windows held out, no shared targets:
     the number of training windows."""
     if (m := missing(n)) is not None:
         return m
-    return verdict(int(n) == 27, "window i predicts s_{i+1}..s_{i+10}; the first held-out window (36) predicts "
-                                 "s_37 on: which is the last window whose targets all come before s_37?")
+    return verdict(int(n) == 40, "60 points give 60 - 8 = 52 windows; window i predicts s_{i+1}..s_{i+8}; the "
+                                 "first held-out window (47) predicts s_48 on: which is the last window whose "
+                                 "targets all come before s_48?")
