@@ -241,14 +241,6 @@ def test_gradient_flow_reports_saturation_and_centres():
     assert np.median(centred["mean_abs_u"]) < np.median(plain["mean_abs_u"])
 
 
-def test_wilson_interval():
-    low, high = gradflow.wilson_interval(7, 10)
-    assert 0.39 < low < 0.40 and 0.89 < high < 0.90
-    assert gradflow.wilson_interval(0, 10)[0] == 0.0 and gradflow.wilson_interval(10, 10)[1] == 1.0
-    with pytest.raises(ValueError):
-        gradflow.wilson_interval(11, 10)
-
-
 def test_truncation_figures_and_the_bad_scheme():
     assert explorer.draw_truncation(6, 2, scheme="windows").axes[0].get_title().startswith("windows of 2")
     with pytest.raises(ValueError, match="scheme"):

@@ -161,13 +161,3 @@ def windowed_bias(model, X, D, loss, ks, names=("W_in", "W", "b")):
         g = windowed_gradient(model, X, D, loss, int(k))
         errors.append(relative_error(np.concatenate([g[n].ravel() for n in names]), full))
     return np.array(errors)
-
-
-def wilson_interval(successes, n, z=1.96):
-    """The 95 % Wilson score interval (low, high) for a rate of ``successes`` out of ``n``."""
-    if n < 1 or not 0 <= successes <= n:
-        raise ValueError(f"need 0 <= successes <= n and n >= 1, got {successes} of {n}")
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
