@@ -32,8 +32,12 @@ def saved_forward(model):
     return X, Z0, fprime, delta_out
 
 
-def correct_backward(model, dY):
-    """Full BPTT, the loop of notebook 02 (no bug): for comparison with the bugs below."""
+def bptt(model, dY, back_through="W", state_for_W=0):
+    """Full BPTT, the loop of notebook 02, with the two places where a bug below hides as arguments.
+
+    back_through : the matrix that carries delta^t back to z^{t-1}: "W" (right).
+    state_for_W : 0 puts z^{t-1} into dE/dW = sum_t [z^{t-1}]^T delta^t (right); 1 puts z^t there.
+    """
     p, g = model.params, model.grads
     X, Z0, fprime, delta_out = saved_forward(model)
     dV = delta_out(dY)
@@ -41,13 +45,18 @@ def correct_backward(model, dY):
         g[k][...] = 0.0
     delta_next = np.zeros_like(Z0[:, 0])                 # delta^{T+1} = 0
     for t in reversed(range(X.shape[1])):                # index t holds step t+1
-        delta = (delta_next @ p["W"].T + dV[:, t] @ p["W_out"].T) * fprime[:, t]
+        delta = (delta_next @ p[back_through].T + dV[:, t] @ p["W_out"].T) * fprime[:, t]
         g["W_in"] += X[:, t].T @ delta
-        g["W"] += Z0[:, t].T @ delta                     # z^{t-1} for step t+1
+        g["W"] += Z0[:, t + state_for_W].T @ delta       # Z0[:, t] is z^{t-1} for step t+1
         g["b"] += delta.sum(axis=0)
         g["W_out"] += Z0[:, t + 1].T @ dV[:, t]
         g["c"] += dV[:, t].sum(axis=0)
         delta_next = delta
+
+
+def correct_backward(model, dY):
+    """Full BPTT, the loop of notebook 02 (no bug): for comparison with the bugs below."""
+    bptt(model, dY)
 
 
 def backward_swapped(model, dY):
@@ -65,20 +74,7 @@ def backward_swapped(model, dY):
     if model.n_in != model.n_hidden:
         raise ValueError(f"this bug only runs when n_in == n_hidden (delta W_in^T must be (B, H)), "
                          f"got n_in={model.n_in}, n_hidden={model.n_hidden}")
-    p, g = model.params, model.grads
-    X, Z0, fprime, delta_out = saved_forward(model)
-    dV = delta_out(dY)
-    for k in g:
-        g[k][...] = 0.0
-    delta_next = np.zeros_like(Z0[:, 0])
-    for t in reversed(range(X.shape[1])):
-        delta = (delta_next @ p["W_in"].T + dV[:, t] @ p["W_out"].T) * fprime[:, t]   # BUG: W_in
-        g["W_in"] += X[:, t].T @ delta
-        g["W"] += Z0[:, t].T @ delta
-        g["b"] += delta.sum(axis=0)
-        g["W_out"] += Z0[:, t + 1].T @ dV[:, t]
-        g["c"] += dV[:, t].sum(axis=0)
-        delta_next = delta
+    bptt(model, dY, back_through="W_in")                # BUG: delta^t W_in^T where delta^t W^T belongs
 
 
 def backward_last_step_only(model, dY):
@@ -105,20 +101,7 @@ def backward_wrong_state(model, dY):
 
     An off-by-one in time: u^t = ... + z^{t-1} W, so dE/dW = sum_t [z^{t-1}]^T delta^t.
     """
-    p, g = model.params, model.grads
-    X, Z0, fprime, delta_out = saved_forward(model)
-    dV = delta_out(dY)
-    for k in g:
-        g[k][...] = 0.0
-    delta_next = np.zeros_like(Z0[:, 0])
-    for t in reversed(range(X.shape[1])):
-        delta = (delta_next @ p["W"].T + dV[:, t] @ p["W_out"].T) * fprime[:, t]
-        g["W_in"] += X[:, t].T @ delta
-        g["W"] += Z0[:, t + 1].T @ delta                 # BUG: z^t, not z^{t-1}
-        g["b"] += delta.sum(axis=0)
-        g["W_out"] += Z0[:, t + 1].T @ dV[:, t]
-        g["c"] += dV[:, t].sum(axis=0)
-        delta_next = delta
+    bptt(model, dY, state_for_W=1)                      # BUG: z^t, not z^{t-1}
 
 
 def attach_backward(model, backward):
