@@ -120,7 +120,7 @@ def test_explorer_runs_and_rejects_unknown_settings():
 
 
 def test_exercise_checks(capsys):
-    assert ex.check_baseline(1 / 6) and not ex.check_baseline(0.25)
+    assert ex.check_baseline(2 / 3) and not ex.check_baseline(1 / 6)
     assert ex.check_horizon(21) and not ex.check_horizon(20)
     assert ex.check_truncation(16) and not ex.check_truncation(15) and not ex.check_truncation(30)
     assert ex.check_from_torch(mapping.from_torch)

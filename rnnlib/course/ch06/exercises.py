@@ -8,12 +8,12 @@ from rnnlib.course.checking import call, missing, verdict
 
 
 def check_baseline(mse):
-    """Exercise 1. The MSE of always predicting 1 on the adding problem (values uniform in [0, 1])."""
+    """Exercise 1. The adding problem with values uniform in [0, 2]: the MSE of always predicting the mean target."""
     if (m := missing(mse)) is not None:
         return m
-    return verdict(np.isclose(float(mse), 1 / 6, atol=1e-3),
-                   "the target a + b has mean 1; predicting the mean scores its variance, "
-                   "Var(a) + Var(b) for independent a, b, and Var of U(0, 1) is 1/12")
+    return verdict(np.isclose(float(mse), 2 / 3, atol=1e-3),
+                   "the target a + b now has mean 2; predicting the mean scores its variance, "
+                   "Var(a) + Var(b) for independent a, b, and U(0, L) has variance L^2/12")
 
 
 def check_horizon(steps):

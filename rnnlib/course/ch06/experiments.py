@@ -100,6 +100,14 @@ def test_set(task, T, n=256, seed=2024):
     return tasks.TASKS[task](n, T, np.random.default_rng([seed, T]))
 
 
+def majority_rate(T, n=256, seed=2024):
+    """Accuracy of the better constant prediction on the bit task's test set at lag T (what a model that
+    ignores its input scores; about, not exactly, 0.5)."""
+    _, D = test_set("bit", T, n, seed)
+    p = float(np.mean(D > 0.5))
+    return max(p, 1 - p)
+
+
 def evaluate(task, X, D):
     def run(model):
         Y = model.forward(X)[..., -1, :]
@@ -157,31 +165,53 @@ def largest_solved(runs):
     return [int(lags[row >= n / 2].max()) if (row >= n / 2).any() else 0 for row in c]
 
 
-def gradient_factor(model, S, T, task="bit", n=64, seed=7):
-    """The per-step factor by which an error at z^T shrinks (or grows) going back to z^0, for every
-    model of ``model`` (S settings x n seeds, as ``build`` lays them out): the geometric mean over n
-    task sequences of notebook 02's ``rate_per_step``, (S, seeds); 0 when the error dies out on the
-    way (every ReLU unit off at some step). Also returns gamma * sigma_max(W), Pascanu's bound factor."""
+def factor_details(model, S, T, task="bit", n=64, seed=7):
+    """How an error at z^T gets back to z^1 (where x^1 enters; z^0 is the fixed start state), for every
+    model of ``model`` (S settings x n seeds, as ``build`` lays them out), over n task sequences with a
+    random unit error vector at z^T (not the task's own dE/dz^T). Returns a dict of (S, seeds) arrays:
+
+    rate : (mean over sequences of ||dE/dz^1|| / ||dE/dz^T||)^(1/(T-1)), the per-step factor of the
+        average ratio (a batch gradient adds up the sequences, so this is the one that matters);
+    geometric : the geometric mean of the per-sequence factors (0 as soon as one sequence is 0);
+    reach : share of sequences whose error reaches z^1 at all (not exactly 0);
+    along : the factor, as ``rate``, over those sequences only (nan if none);
+    bound : gamma * sigma_max(W), the bound factor of notebook 02 (Pascanu et al.).
+    """
     X, _ = tasks.TASKS[task](n, T, np.random.default_rng(seed))
     rng = np.random.default_rng(seed + 1)
     error = rng.standard_normal((model.n_models, n, model.n_hidden))
     error /= np.linalg.norm(error, axis=-1, keepdims=True)
+    norms = hidden_gradient_norms(model, X, error)
+    ratio = norms[..., T - 1] / norms[..., 0]          # ||dE/dz^1|| / ||dE/dz^T||, (M, n)
+    steps = T - 1
     with np.errstate(divide="ignore"):
-        norms = hidden_gradient_norms(model, X, error)
-        log_rate = (np.log(norms[..., -1]) - np.log(norms[..., 0])) / T
-    rate = np.exp(np.mean(log_rate, axis=-1)).reshape(S, -1)
+        geometric = np.exp(np.mean(np.log(ratio), axis=-1) / steps)
+    hit = ratio > 0
+    n_hit = hit.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        along = (np.where(hit, ratio, 0).sum(axis=-1) / n_hit) ** (1.0 / steps)
     fnames = model.f.name.replace("per model: ", "").split("/")
     acts = np.repeat(fnames, model.n_models // len(fnames)) if len(fnames) > 1 else [fnames[0]] * model.n_models
     gamma = np.array([GAMMA[a] for a in acts])
-    bound = (gamma * largest_singular_value(model.params["W"])).reshape(S, -1)
-    return rate, bound
+    out = {"rate": np.mean(ratio, axis=-1) ** (1.0 / steps), "geometric": geometric,
+           "reach": n_hit / n, "along": along, "bound": gamma * largest_singular_value(model.params["W"])}
+    return {k: v.reshape(S, -1) for k, v in out.items()}
 
 
-def initial_factor(settings, seeds, T, task="bit", n_hidden=16):
-    """``gradient_factor`` of freshly built models (settings x seeds)."""
+def gradient_factor(model, S, T, task="bit", n=64, seed=7):
+    """``factor_details``' per-step factor of the average ratio ||dE/dz^1|| / ||dE/dz^T|| and the bound
+    gamma * sigma_max(W), each (S, seeds)."""
+    d = factor_details(model, S, T, task, n, seed)
+    return d["rate"], d["bound"]
+
+
+def initial_factor(settings, seeds, T, task="bit", n_hidden=16, details=False):
+    """``gradient_factor`` of freshly built models (settings x seeds); ``factor_details`` if details."""
     settings = list(settings)
     out_act = TASK_OUTPUT[task][0]
     model = build(settings, seeds, 2 if task == "adding" else 1, n_hidden, out_act)
+    if details:
+        return factor_details(model, len(settings), T, task)
     return gradient_factor(model, len(settings), T, task)
 
 

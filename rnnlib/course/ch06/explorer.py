@@ -1,7 +1,7 @@
 """Notebook 06 explorer: lag T, hidden size and initialisation on the remember-a-bit task.
 
-``draw_lag`` trains a few seeds of one setting (300 steps of batches of 32, full BPTT) and draws their
-test accuracy against training steps beside chance; ``lag_widget`` puts sliders on it.
+``draw_lag`` trains a few seeds of one setting (300 steps of batches of 16, full BPTT) and draws their
+test accuracy against training steps beside the better constant prediction; ``lag_widget`` puts sliders on it.
 """
 import matplotlib.pyplot as plt
 import numpy as np
@@ -27,7 +27,8 @@ def draw_lag(T=10, n_hidden=16, setting="IRNN (ReLU, W = I)", n_seeds=3, steps=3
     for s in range(n_seeds):
         ax.plot(run.eval_steps, run.curve[:, 0, s], color=COLORS[setting], alpha=0.8,
                 label=f"{setting}, {n_seeds} seeds" if s == 0 else None)
-    ax.axhline(0.5, color="k", ls=":", lw=1, label="chance (0.5)")
+    base = experiments.majority_rate(T)
+    ax.axhline(base, color="k", ls=":", lw=1, label=f"constant prediction ({base:.3f})")
     ax.axhline(experiments.SOLVED, color="0.5", ls="--", lw=1, label=f"solved ({experiments.SOLVED})")
     ax.set_ylim(0.3, 1.02)
     ax.set_xlabel("training step")
