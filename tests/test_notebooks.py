@@ -55,3 +55,11 @@ def test_only_widget_cells_skip_output_comparison(path):
             is_widget = any(WIDGET in o.get("data", {}) for o in c["outputs"])
             assert is_widget or "# output varies:" in "".join(c["source"]), \
                 f"cell skips nbval comparison without a widget or a '# output varies:' reason: {c['source'][:80]!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_cell_writes_files(path):
+    """Figures are shown inline, not saved: a clean clone has no build/ directory to save them into
+    (notebook 06 once saved PNGs to ../build/ and failed on a fresh clone)."""
+    writers = [i for i, c in enumerate(code_cells(path)) if "savefig(" in "".join(c["source"])]
+    assert writers == [], f"{path.name}: code cells {writers} call savefig"
