@@ -118,10 +118,10 @@ def train(model, loss, batches, optimizer, steps, truncate=None,
     ends early when every model has diverged. Returns a ``History``.
     """
     positive_int("steps", steps)
-    run = _Run(model, steps, evaluate, eval_every, progress)
     # Diverging models overflow on purpose; their non-finite values are
-    # detected, so the warnings would only be noise.
+    # detected, so the warnings would only be noise (also in the evaluation before step 1).
     with np.errstate(all="ignore"):
+        run = _Run(model, steps, evaluate, eval_every, progress)
         while run.step < steps:
             X, D = next(batches)
             if not run.update(loss, optimizer, X, D, truncate=truncate).any():
@@ -199,9 +199,9 @@ def train_stream(model, loss, X, D, window, optimizer, epochs=1, h0=None,
         if h0.shape != shape:
             raise ValueError(f"h0 must have shape {shape} (M?, B, H), got {h0.shape}")
     starts = np.arange(0, T_total, k)
-    run = _Run(model, epochs * len(starts), evaluate, eval_every, progress)
     state = np.zeros(shape)
     with np.errstate(all="ignore"):                       # divergence is detected, not warned about
+        run = _Run(model, epochs * len(starts), evaluate, eval_every, progress)
         for _ in range(epochs):
             state = np.zeros(shape) if h0 is None else h0.copy()
             for s in starts:
